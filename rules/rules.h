@@ -1,0 +1,19 @@
+// Factories of the rules in the catalogue, one per rule file.
+#pragma once
+
+#include <memory>
+
+#include "rules/rule.h"
+
+namespace nhiscan {
+
+std::unique_ptr<Rule> make_missing_owner();
+std::unique_ptr<Rule> make_missing_review_date();
+std::unique_ptr<Rule> make_review_overdue();
+std::unique_ptr<Rule> make_missing_rotation_policy();
+std::unique_ptr<Rule> make_credential_lifetime_too_long();
+std::unique_ptr<Rule> make_missing_purpose();
+std::unique_ptr<Rule> make_unknown_owner();
+std::unique_ptr<Rule> make_invalid_governance_metadata();
+
+}  // namespace nhiscan

@@ -1,0 +1,335 @@
+#include "scanner/cli.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+#include "rules/rule.h"
+#include "scanner/engine.h"
+#include "scanner/report/report.h"
+#include "scanner/text.h"
+
+namespace nhiscan {
+
+namespace {
+
+const char* const kUsage = R"(usage: nhiscan [scan] [OPTIONS] [PATH...]
+       nhiscan inventory [OPTIONS] [PATH...]
+       nhiscan rules
+       nhiscan explain RULE
+
+Finds the non-human identities (service accounts, keys, tokens, CI secrets, OIDC
+trust) declared or used in Terraform, Kubernetes manifests and CI pipelines, and
+reports the ones without an owner, a current review or a rotation policy.
+
+Commands:
+  scan            scan PATHs (default: the current directory) and report findings
+  inventory       list the identities found, with their governance fields
+  rules           list the rule catalogue
+  explain RULE    show a rule's documentation (RULE is an id or a name)
+
+Options:
+  -f, --format FORMAT    output format: text (default), sarif, json
+  -o, --output FILE      write the report to FILE instead of standard output
+      --sarif FILE       also write SARIF to FILE
+      --now DATE         the date to judge review and expiry dates against
+                         (YYYY-MM-DD, default: today in UTC)
+      --fail-on LEVEL    exit 1 when an unsuppressed finding has this severity or
+                         higher: low (default), medium, high, critical, or none
+      --exclude GLOB     skip paths matching GLOB (repeatable)
+      --root DIR         repository root that reported paths are relative to
+                         (default: the git top-level of the first PATH)
+      --inventory FILE   ownership inventory (default: nhi-inventory.toml at the root)
+  -j, --jobs N           worker threads (default: one per CPU)
+      --max-file-size N  skip files larger than N bytes (default: 8388608)
+      --category NAME    SARIF automationDetails category (default: nhiscan)
+      --no-prefilter     parse every YAML document, even kinds that hold no identity
+      --no-color         never colour the output (also when NO_COLOR is set)
+  -q, --quiet            print nothing when the scan passes
+      --version          print the version
+  -h, --help             print this help
+
+Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 usage,
+configuration or I/O error. A file that cannot be parsed is reported, not fatal.
+)";
+
+struct Options {
+  std::string command = "scan";
+  std::vector<std::string> paths;
+  std::string format = "text";
+  std::string output;
+  std::string sarif;
+  std::string now;
+  std::string fail_on = "low";
+  std::vector<std::string> excludes;
+  std::string root;
+  std::string inventory;
+  unsigned jobs = 0;
+  uintmax_t max_file_size = 8u << 20;
+  std::string category = "nhiscan";
+  bool prefilter = true;
+  bool no_color = false;
+  bool quiet = false;
+  std::string explain;
+};
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+Options parse_arguments(const std::vector<std::string>& arguments, bool& exit_now, int& exit_code) {
+  Options options;
+  std::size_t i = 0;
+  if (!arguments.empty() && (arguments[0] == "scan" || arguments[0] == "inventory" || arguments[0] == "rules" ||
+                             arguments[0] == "explain")) {
+    options.command = arguments[0];
+    i = 1;
+  }
+  // A value given as --name=value is taken before the next argument.
+  std::optional<std::string> inline_value;
+  const auto value = [&](const std::string& name) -> std::string {
+    if (inline_value) {
+      std::string text = *inline_value;
+      inline_value.reset();
+      return text;
+    }
+    if (i + 1 >= arguments.size()) throw UsageError("option " + name + " needs a value");
+    return arguments[++i];
+  };
+  bool only_paths = false;
+  for (; i < arguments.size(); ++i) {
+    std::string argument = arguments[i];
+    if (only_paths || argument.empty() || argument[0] != '-' || argument == "-") {
+      if (options.command == "explain" && options.explain.empty()) {
+        options.explain = argument;
+      } else {
+        options.paths.push_back(argument);
+      }
+      continue;
+    }
+    inline_value.reset();
+    const std::size_t equals = argument.find('=');
+    if (starts_with(argument, "--") && equals != std::string::npos) {
+      inline_value = argument.substr(equals + 1);
+      argument = argument.substr(0, equals);
+    }
+    if (argument == "--") {
+      only_paths = true;
+    } else if (argument == "-h" || argument == "--help") {
+      std::cout << kUsage;
+      exit_now = true;
+      exit_code = 0;
+      return options;
+    } else if (argument == "--version") {
+      std::cout << "nhiscan " << NHISCAN_VERSION << "\n";
+      exit_now = true;
+      exit_code = 0;
+      return options;
+    } else if (argument == "-f" || argument == "--format") {
+      options.format = value(argument);
+    } else if (argument == "-o" || argument == "--output") {
+      options.output = value(argument);
+    } else if (argument == "--sarif") {
+      options.sarif = value(argument);
+    } else if (argument == "--now") {
+      options.now = value(argument);
+    } else if (argument == "--fail-on") {
+      options.fail_on = value(argument);
+    } else if (argument == "--exclude") {
+      options.excludes.push_back(value(argument));
+    } else if (argument == "--root") {
+      options.root = value(argument);
+    } else if (argument == "--inventory") {
+      options.inventory = value(argument);
+    } else if (argument == "--category") {
+      options.category = value(argument);
+    } else if (argument == "-j" || argument == "--jobs") {
+      const std::string text = value(argument);
+      try {
+        options.jobs = static_cast<unsigned>(std::stoul(text));
+      } catch (const std::exception&) {
+        throw UsageError("--jobs needs a number, got '" + text + "'");
+      }
+    } else if (argument == "--max-file-size") {
+      const std::string text = value(argument);
+      try {
+        options.max_file_size = std::stoull(text);
+      } catch (const std::exception&) {
+        throw UsageError("--max-file-size needs a number of bytes, got '" + text + "'");
+      }
+    } else if (argument == "--no-prefilter") {
+      options.prefilter = false;
+    } else if (argument == "--no-color") {
+      options.no_color = true;
+    } else if (argument == "-q" || argument == "--quiet") {
+      options.quiet = true;
+    } else {
+      throw UsageError("unknown option " + argument + " (see nhiscan --help)");
+    }
+    if (inline_value) throw UsageError("option " + argument + " takes no value");
+  }
+  return options;
+}
+
+int list_rules() {
+  std::cout << "ID      SEVERITY  OWASP  NAME                                  SUMMARY\n";
+  for (const auto& rule : rule_catalogue()) {
+    const RuleInfo& info = rule->info();
+    std::string name = info.name;
+    std::string severity = to_string(info.severity);
+    std::cout << info.id << "  " << severity << std::string(10 - severity.size(), ' ') << info.owasp
+              << std::string(7 - std::string(info.owasp).size(), ' ') << name
+              << std::string(name.size() < 38 ? 38 - name.size() : 1, ' ') << info.summary << "\n";
+  }
+  return 0;
+}
+
+int explain_rule(const std::string& name) {
+  if (name.empty()) throw UsageError("explain needs a rule id or name, e.g. nhiscan explain NHI001");
+  const Rule* rule = find_rule(name);
+  if (!rule) {
+    std::cerr << "nhiscan: unknown rule '" << name << "'; `nhiscan rules` lists the catalogue\n";
+    return 2;
+  }
+  std::cout << rule_document(rule->info());
+  return 0;
+}
+
+bool write_to(const std::string& path, const std::string& content) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  if (!file) return false;
+  file << content;
+  return static_cast<bool>(file);
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& arguments) {
+  Options options;
+  try {
+    bool exit_now = false;
+    int exit_code = 0;
+    options = parse_arguments(arguments, exit_now, exit_code);
+    if (exit_now) return exit_code;
+    if (options.command == "rules") return list_rules();
+    if (options.command == "explain") return explain_rule(options.explain);
+  } catch (const UsageError& error) {
+    std::cerr << "nhiscan: " << error.what() << "\n";
+    return 2;
+  } catch (const std::exception& error) {
+    std::cerr << "nhiscan: invalid argument: " << error.what() << "\n";
+    return 2;
+  }
+
+  if (options.format != "text" && options.format != "sarif" && options.format != "json") {
+    std::cerr << "nhiscan: unknown format '" << options.format << "' (expected text, sarif or json)\n";
+    return 2;
+  }
+  std::optional<Severity> fail_threshold;
+  if (options.fail_on != "none") {
+    fail_threshold = parse_severity(options.fail_on);
+    if (!fail_threshold) {
+      std::cerr << "nhiscan: unknown --fail-on level '" << options.fail_on
+                << "' (expected low, medium, high, critical or none)\n";
+      return 2;
+    }
+  }
+
+  ScanOptions scan;
+  scan.paths = options.paths.empty() ? std::vector<std::string>{"."} : options.paths;
+  if (options.now.empty()) {
+    scan.today = Date::today_utc();
+  } else if (const auto date = Date::parse(options.now); date && options.now.size() == 10) {
+    scan.today = *date;
+  } else {
+    std::cerr << "nhiscan: --now needs a date as YYYY-MM-DD, got '" << options.now << "'\n";
+    return 2;
+  }
+  std::vector<Diagnostic> root_notes;
+  scan.root = find_scan_root(scan.paths, options.root, root_notes);
+  scan.jobs = options.jobs;
+  scan.excludes = options.excludes;
+  scan.limits.max_file_size = options.max_file_size;
+  scan.prefilter = options.prefilter;
+  if (!options.inventory.empty()) {
+    std::ifstream probe(options.inventory);
+    if (!probe) {
+      std::cerr << "nhiscan: cannot read inventory file " << options.inventory << "\n";
+      return 2;
+    }
+    char resolved[4096];
+    scan.inventory_file = realpath(options.inventory.c_str(), resolved) ? resolved : options.inventory;
+  }
+
+  ScanResult result = run_scan(scan);
+  for (Diagnostic& note : root_notes) result.diagnostics.insert(result.diagnostics.begin(), note);
+
+  // Path arguments that do not exist are usage errors.
+  for (const Diagnostic& diagnostic : result.diagnostics) {
+    if (diagnostic.level == Diagnostic::Level::error && diagnostic.line == 0 &&
+        (diagnostic.message == "path not found" || starts_with(diagnostic.message, "path is outside"))) {
+      std::cerr << "nhiscan: " << diagnostic.file << ": " << diagnostic.message << "\n";
+      return 2;
+    }
+  }
+  // An unreadable inventory file is a configuration error.
+  for (const Diagnostic& diagnostic : result.diagnostics) {
+    if (diagnostic.level == Diagnostic::Level::error && ends_with(diagnostic.file, ".toml")) {
+      std::cerr << "nhiscan: " << diagnostic.file << ":" << diagnostic.line << ": " << diagnostic.message << "\n";
+      return 2;
+    }
+  }
+
+  bool failed = false;
+  if (fail_threshold) {
+    for (const Finding& finding : result.findings) {
+      if (!finding.suppression && !finding.baselined && finding.severity >= *fail_threshold) failed = true;
+    }
+  }
+
+  const bool to_terminal = options.output.empty() && isatty(STDOUT_FILENO);
+  ReportOptions report;
+  report.color = to_terminal && !options.no_color && std::getenv("NO_COLOR") == nullptr;
+  report.category = options.category;
+
+  std::ostringstream rendered;
+  if (options.command == "inventory") {
+    if (options.format == "json") {
+      write_json(rendered, result, report);
+    } else {
+      write_inventory_text(rendered, result, report);
+    }
+  } else if (options.format == "sarif") {
+    write_sarif(rendered, result, report);
+  } else if (options.format == "json") {
+    write_json(rendered, result, report);
+  } else {
+    write_text(rendered, result, report);
+  }
+
+  if (!options.sarif.empty()) {
+    std::ostringstream sarif;
+    write_sarif(sarif, result, report);
+    if (!write_to(options.sarif, sarif.str())) {
+      std::cerr << "nhiscan: cannot write " << options.sarif << "\n";
+      return 2;
+    }
+  }
+  if (!options.output.empty()) {
+    if (!write_to(options.output, rendered.str())) {
+      std::cerr << "nhiscan: cannot write " << options.output << "\n";
+      return 2;
+    }
+  } else if (!(options.quiet && !failed)) {
+    std::cout << rendered.str();
+  }
+  if (options.command == "inventory") return 0;
+  return failed ? 1 : 0;
+}
+
+}  // namespace nhiscan

@@ -1,0 +1,519 @@
+#include "scanner/extract/github_actions.h"
+
+#include <algorithm>
+#include <map>
+#include <regex>
+
+#include "scanner/text.h"
+
+namespace nhiscan {
+
+namespace {
+
+/// What a secret is used as: its cloud and whether it is secret material.
+struct InputClass {
+  std::string cloud;         // aws, gcp, azure when it authenticates to a cloud
+  bool static_key = false;   // a long-lived key or client secret
+  bool identifier = false;   // names a role, provider or account; holds no secret
+};
+
+/// Classify a step input (`with.NAME` of action `uses`) or an environment variable.
+InputClass classify_input(const std::string& uses, const std::string& field) {
+  const std::string action = lower(uses.substr(0, uses.find('@')));
+  const std::string name = lower(field);
+  InputClass result;
+  if (starts_with(name, "with.")) {
+    const std::string input = name.substr(5);
+    if (action == "aws-actions/configure-aws-credentials") {
+      result.cloud = "aws";
+      result.static_key = input == "aws-access-key-id" || input == "aws-secret-access-key" || input == "aws-session-token";
+      result.identifier = input == "role-to-assume" || input == "aws-region" || input == "role-session-name";
+    } else if (action == "google-github-actions/auth") {
+      result.cloud = "gcp";
+      result.static_key = input == "credentials_json";
+      result.identifier = input == "workload_identity_provider" || input == "service_account" || input == "project_id";
+    } else if (action == "google-github-actions/setup-gcloud") {
+      result.cloud = "gcp";
+      result.static_key = input == "service_account_key";
+      result.identifier = input == "project_id";
+    } else if (action == "azure/login") {
+      result.cloud = "azure";
+      result.static_key = input == "creds";
+      result.identifier = input == "client-id" || input == "tenant-id" || input == "subscription-id";
+    }
+    if (!result.static_key && !result.identifier) result.cloud.clear();
+    return result;
+  }
+  if (starts_with(name, "env.")) {
+    const std::string variable = name.substr(4);
+    static const std::map<std::string, std::string> kStaticEnv = {
+        {"aws_access_key_id", "aws"},         {"aws_secret_access_key", "aws"},
+        {"google_credentials", "gcp"},        {"google_application_credentials_json", "gcp"},
+        {"gcp_sa_key", "gcp"},                {"gcloud_service_key", "gcp"},
+        {"arm_client_secret", "azure"},       {"azure_client_secret", "azure"},
+        {"azure_credentials", "azure"}};
+    if (const auto found = kStaticEnv.find(variable); found != kStaticEnv.end()) {
+      result.cloud = found->second;
+      result.static_key = true;
+    }
+  }
+  return result;
+}
+
+struct StepInfo {
+  YamlId node = kNoYamlNode;
+  uint32_t start = 0, end = 0;
+  std::string uses;
+  std::string label;  // name, id or uses
+  Location location;
+};
+
+struct JobInfo {
+  std::string id;
+  YamlId node = kNoYamlNode;
+  uint32_t start = 0, end = 0;
+  Location location;
+  std::string environment;
+  bool has_permissions = false;
+  std::vector<StepInfo> steps;
+};
+
+struct SecretUse {
+  std::string name;
+  Location location;
+  std::string job;
+  std::string step;
+  std::string uses;
+  std::string field;  // e.g. "with.credentials_json", "env.GH_TOKEN", "run"
+  std::string environment;
+};
+
+class WorkflowExtractor {
+ public:
+  WorkflowExtractor(const FileView& file, const YamlDocument& document, ExtractOutput& out, bool action_file)
+      : file_(file), source_(*file.source), doc_(document), out_(out), action_file_(action_file) {}
+
+  void run() {
+    const YamlId root = doc_.root;
+    if (!doc_.is_mapping(root)) return;
+    read_jobs(root);
+    const std::vector<SecretUse> uses = find_secret_uses();
+    job_token(root, uses);
+    declared_secrets(root);
+    secrets(uses);
+    logins();
+    inherited_secrets();
+  }
+
+ private:
+  Location at(YamlId id) const {
+    const YamlNode& node = doc_.node(id);
+    return source_.location(node.line, node.column);
+  }
+
+  void read_steps(YamlId steps, JobInfo& job) {
+    if (!doc_.is_sequence(steps)) return;
+    for (const YamlId step : doc_.node(steps).items) {
+      if (!doc_.is_mapping(step)) continue;
+      StepInfo info;
+      info.node = step;
+      info.start = doc_.node(step).line;
+      info.end = std::max(doc_.node(step).end_line, info.start);
+      info.uses = std::string(doc_.scalar(doc_.get(step, "uses")));
+      std::string label(doc_.scalar(doc_.get(step, "name")));
+      if (label.empty()) label = std::string(doc_.scalar(doc_.get(step, "id")));
+      if (label.empty()) label = info.uses;
+      info.label = label;
+      info.location = at(step);
+      job.steps.push_back(std::move(info));
+    }
+  }
+
+  void read_jobs(YamlId root) {
+    if (action_file_) {
+      // A composite action's steps behave as one job named after the file.
+      JobInfo job;
+      job.id = "(action)";
+      const YamlId runs = doc_.get(root, "runs");
+      job.node = runs;
+      if (runs != kNoYamlNode) {
+        job.start = doc_.node(runs).line;
+        job.end = doc_.node(runs).end_line;
+        job.location = at(runs);
+        read_steps(doc_.get(runs, "steps"), job);
+        jobs_.push_back(std::move(job));
+      }
+      return;
+    }
+    const YamlId jobs = doc_.get(root, "jobs");
+    if (!doc_.is_mapping(jobs)) return;
+    for (const YamlEntry& entry : doc_.node(jobs).entries) {
+      JobInfo job;
+      job.id = std::string(doc_.scalar(entry.key));
+      job.node = entry.value;
+      job.start = doc_.node(entry.key).line;
+      job.end = std::max(doc_.node(entry.value).end_line, job.start);
+      job.location = at(entry.key);
+      const YamlId environment = doc_.get(entry.value, "environment");
+      job.environment = doc_.is_mapping(environment) ? std::string(doc_.scalar(doc_.get(environment, "name")))
+                                                     : std::string(doc_.scalar(environment));
+      job.has_permissions = doc_.entry(entry.value, "permissions") != nullptr;
+      read_steps(doc_.get(entry.value, "steps"), job);
+      jobs_.push_back(std::move(job));
+    }
+  }
+
+  const JobInfo* job_at(uint32_t line) const {
+    for (const JobInfo& job : jobs_) {
+      if (line >= job.start && line <= job.end) return &job;
+    }
+    return nullptr;
+  }
+
+  /// "with.NAME", "env.NAME", "run" or another key of the step (or job) at `line`.
+  std::string field_at(YamlId container, uint32_t line) const {
+    if (!doc_.is_mapping(container)) return {};
+    for (const YamlEntry& entry : doc_.node(container).entries) {
+      const uint32_t start = doc_.node(entry.key).line;
+      const uint32_t end = std::max(doc_.node(entry.value).end_line, start);
+      if (line < start || line > end || entry.merge_line) continue;
+      const std::string key(doc_.scalar(entry.key));
+      if ((key == "with" || key == "env" || key == "secrets") && doc_.is_mapping(entry.value)) {
+        for (const YamlEntry& inner : doc_.node(entry.value).entries) {
+          const uint32_t inner_start = doc_.node(inner.key).line;
+          const uint32_t inner_end = std::max(doc_.node(inner.value).end_line, inner_start);
+          if (line >= inner_start && line <= inner_end) return key + "." + std::string(doc_.scalar(inner.key));
+        }
+      }
+      return key;
+    }
+    return {};
+  }
+
+  // Secret references are read from the raw text so that each keeps its exact line and
+  // column; the tree says which job, step and input they sit in. Expressions inside
+  // comments do not count; inside `run: |` they do (GitHub evaluates them there).
+  std::vector<SecretUse> find_secret_uses() {
+    static const std::regex kSecret(R"(secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['"]([^'"]+)['"]\s*\]))");
+    static const std::regex kAllSecrets(R"((?:toJSON|toJson|tojson)\s*\(\s*secrets\s*\))");
+    static const std::regex kGithubToken(R"(github\.token\b)");
+    std::vector<SecretUse> uses;
+    std::map<uint32_t, uint32_t> comment_columns;
+    for (const Comment& comment : file_.comments->comments()) comment_columns[comment.line] = comment.column;
+
+    for (uint32_t line = doc_.first_line; line <= doc_.last_line && line <= source_.line_count(); ++line) {
+      const std::string_view text = source_.line(line);
+      std::size_t from = 0;
+      while (true) {
+        const std::size_t open = text.find("${{", from);
+        if (open == std::string_view::npos) break;
+        const std::size_t close = text.find("}}", open + 3);
+        const std::size_t end = close == std::string_view::npos ? text.size() : close + 2;
+        from = end;
+        if (const auto comment = comment_columns.find(line);
+            comment != comment_columns.end() && open + 1 >= comment->second) {
+          break;
+        }
+        const std::string expression(text.substr(open, end - open));
+        const auto base = [&](std::size_t offset_in_expression, std::size_t length) {
+          const uint32_t column = static_cast<uint32_t>(open + offset_in_expression) + 1;
+          return source_.location(line, column, line, column + static_cast<uint32_t>(length));
+        };
+        for (auto it = std::sregex_iterator(expression.begin(), expression.end(), kSecret); it != std::sregex_iterator(); ++it) {
+          SecretUse use;
+          use.name = (*it)[1].matched ? (*it)[1].str() : (*it)[2].str();
+          use.location = base(static_cast<std::size_t>(it->position()), static_cast<std::size_t>(it->length()));
+          uses.push_back(std::move(use));
+        }
+        for (auto it = std::sregex_iterator(expression.begin(), expression.end(), kAllSecrets); it != std::sregex_iterator(); ++it) {
+          Observation observation;
+          observation.kind = "ci-all-secrets-serialised";
+          observation.subject = "toJSON(secrets)";
+          observation.location = base(static_cast<std::size_t>(it->position()), static_cast<std::size_t>(it->length()));
+          all_secret_locations_.push_back(observation.location);
+          out_.observations.push_back(std::move(observation));
+        }
+        for (auto it = std::sregex_iterator(expression.begin(), expression.end(), kGithubToken); it != std::sregex_iterator(); ++it) {
+          SecretUse use;
+          use.name = "GITHUB_TOKEN";
+          use.location = base(static_cast<std::size_t>(it->position()), static_cast<std::size_t>(it->length()));
+          uses.push_back(std::move(use));
+        }
+      }
+    }
+
+    for (SecretUse& use : uses) {
+      const JobInfo* job = job_at(use.location.line);
+      if (!job) {
+        use.field = "workflow";
+        continue;
+      }
+      use.job = job->id;
+      use.environment = job->environment;
+      const StepInfo* step = nullptr;
+      for (const StepInfo& candidate : job->steps) {
+        if (use.location.line >= candidate.start && use.location.line <= candidate.end) step = &candidate;
+      }
+      if (step) {
+        use.step = step->label;
+        use.uses = step->uses;
+        use.field = field_at(step->node, use.location.line);
+      } else {
+        use.field = field_at(job->node, use.location.line);
+      }
+    }
+    return uses;
+  }
+
+  Consumer consumer_for(const SecretUse& use) const {
+    Consumer consumer;
+    consumer.name = source_.path() + (use.job.empty() ? "" : ": job " + use.job) +
+                    (use.step.empty() ? "" : ", step " + use.step);
+    consumer.kind = use.step.empty() ? "ci-job" : "ci-step";
+    consumer.location = use.location;
+    consumer.environment = use.environment;
+    consumer.field = use.field;
+    return consumer;
+  }
+
+  // The job token (GITHUB_TOKEN) exists in every workflow run; its grants are the
+  // `permissions` blocks. Without any block, it gets the repository default.
+  void job_token(YamlId root, const std::vector<SecretUse>& uses) {
+    if (action_file_) return;
+    Identity token;
+    token.id = "github-actions:token/" + source_.path();
+    token.kind = IdentityKind::token;
+    token.platform = "github";
+    token.name = "GITHUB_TOKEN of " + source_.path();
+    token.location = source_.location(doc_.node(root).line, doc_.node(root).column);
+    token.ephemeral = true;
+    Credential credential;
+    credential.long_lived = false;
+    credential.is_static = false;
+    token.credential = credential;
+
+    const YamlEntry* workflow_permissions = doc_.entry(root, "permissions");
+    if (workflow_permissions) add_permission_grants(token, workflow_permissions, "workflow");
+    for (const JobInfo& job : jobs_) {
+      if (const YamlEntry* permissions = doc_.entry(job.node, "permissions")) {
+        add_permission_grants(token, permissions, "job " + job.id);
+      } else if (!workflow_permissions && doc_.get(job.node, "uses") == kNoYamlNode) {
+        Observation observation;
+        observation.kind = "workflow-permissions-missing";
+        observation.subject = job.id;
+        observation.location = job.location;
+        out_.observations.push_back(std::move(observation));
+      }
+    }
+    for (const SecretUse& use : uses) {
+      if (use.name == "GITHUB_TOKEN") token.consumers.push_back(consumer_for(use));
+    }
+    const YamlId on = doc_.get(root, "on");
+    if (doc_.is_mapping(on)) {
+      for (const YamlEntry& entry : doc_.node(on).entries) {
+        triggers_.emplace_back(doc_.scalar(entry.key));
+      }
+    } else if (doc_.is_sequence(on)) {
+      for (const YamlId item : doc_.node(on).items) triggers_.emplace_back(doc_.scalar(item));
+    } else if (doc_.is_scalar(on)) {
+      triggers_.emplace_back(doc_.scalar(on));
+    }
+    token.attributes["triggers"] = join(triggers_, ",");
+    out_.identities.push_back(std::move(token));
+  }
+
+  void add_permission_grants(Identity& token, const YamlEntry* permissions, const std::string& scope) {
+    const YamlId value = permissions->value;
+    if (doc_.is_scalar(value)) {
+      Grant grant;
+      grant.role = std::string(doc_.scalar(value));
+      grant.scope = scope;
+      grant.via = "permissions";
+      grant.location = at(value);
+      if (grant.role == "write-all") {
+        grant.admin = true;
+        grant.admin_reason = "permissions: write-all gives the job token write access to every scope";
+      }
+      token.grants.push_back(grant);
+      return;
+    }
+    if (!doc_.is_mapping(value)) return;
+    for (const YamlEntry& entry : doc_.node(value).entries) {
+      Grant grant;
+      grant.role = std::string(doc_.scalar(entry.key)) + ": " + std::string(doc_.scalar(entry.value));
+      grant.scope = scope;
+      grant.via = "permissions";
+      grant.location = at(entry.key);
+      token.grants.push_back(grant);
+    }
+  }
+
+  // Reusable workflows declare the secrets they accept under on.workflow_call.secrets.
+  void declared_secrets(YamlId root) {
+    const YamlId secrets = doc_.path(root, {"on", "workflow_call", "secrets"});
+    if (!doc_.is_mapping(secrets)) return;
+    for (const YamlEntry& entry : doc_.node(secrets).entries) {
+      declared_[std::string(doc_.scalar(entry.key))] = at(entry.key);
+    }
+  }
+
+  void secrets(const std::vector<SecretUse>& uses) {
+    std::map<std::string, std::vector<const SecretUse*>> by_name;
+    for (const SecretUse& use : uses) {
+      if (use.name != "GITHUB_TOKEN") by_name[use.name].push_back(&use);
+    }
+    for (const auto& [name, declaration] : declared_) {
+      by_name[name];  // declared but not used here still names an identity
+    }
+    for (const auto& [name, list] : by_name) {
+      Identity secret;
+      secret.id = "github-actions:secret/" + name;
+      secret.kind = IdentityKind::ci_secret;
+      secret.platform = "github";
+      secret.name = name;
+      const auto declared = declared_.find(name);
+      secret.location = declared != declared_.end() ? declared->second : list.front()->location;
+      secret.attributes["repository_secret"] = "true";
+
+      Credential credential;
+      bool all_identifiers = !list.empty();
+      for (const SecretUse* use : list) {
+        secret.consumers.push_back(consumer_for(*use));
+        const InputClass input = classify_input(use->uses, use->field);
+        if (!input.cloud.empty() && credential.cloud.empty() && input.static_key) credential.cloud = input.cloud;
+        if (!input.identifier) all_identifiers = false;
+        if (input.static_key) secret.attributes["static_cloud_key"] = input.cloud;
+      }
+      credential.identifier_only = all_identifiers;
+      secret.credential = credential;
+      if (!list.empty() && declared == declared_.end() && reusable_workflow()) {
+        secret.attributes["undeclared_in_workflow_call"] = "true";
+      }
+
+      // Metadata comments may sit above any use; all of them count.
+      for (const SecretUse* use : list) {
+        for (MetaEntry& entry : comment_metadata(file_, use->location.line, use->location.line)) {
+          secret.comment_metadata.push_back(std::move(entry));
+        }
+      }
+      if (declared != declared_.end()) {
+        for (MetaEntry& entry : comment_metadata(file_, declared->second.line, declared->second.line)) {
+          secret.comment_metadata.push_back(std::move(entry));
+        }
+      }
+      out_.identities.push_back(std::move(secret));
+    }
+  }
+
+  bool reusable_workflow() const {
+    return std::find(triggers_.begin(), triggers_.end(), "workflow_call") != triggers_.end();
+  }
+
+  // Cloud logins: a step that authenticates to a cloud either with a stored key
+  // (static) or through OIDC federation. Both inputs present means a static fallback.
+  void logins() {
+    for (const JobInfo& job : jobs_) {
+      for (const StepInfo& step : job.steps) {
+        const std::string action = lower(step.uses.substr(0, step.uses.find('@')));
+        const YamlId with = doc_.get(step.node, "with");
+        const auto input = [&](const char* name) { return std::string(trim(doc_.scalar(doc_.get(with, name)))); };
+        std::string cloud, target, provider;
+        bool static_key = false;
+        if (action == "aws-actions/configure-aws-credentials") {
+          cloud = "aws";
+          target = input("role-to-assume");
+          static_key = !input("aws-access-key-id").empty() || !input("aws-secret-access-key").empty();
+        } else if (action == "google-github-actions/auth") {
+          cloud = "gcp";
+          provider = input("workload_identity_provider");
+          target = input("service_account");
+          static_key = !input("credentials_json").empty();
+          if (target.empty()) target = provider;
+        } else if (action == "azure/login") {
+          cloud = "azure";
+          target = input("client-id");
+          static_key = !input("creds").empty();
+        } else {
+          continue;
+        }
+        Observation observation;
+        observation.kind = "ci-cloud-login";
+        observation.subject = step.label;
+        observation.location = step.location;
+        observation.details["cloud"] = cloud;
+        observation.details["action"] = step.uses;
+        observation.details["static"] = static_key ? "true" : "false";
+        observation.details["job"] = job.id;
+        out_.observations.push_back(observation);
+        if (static_key || target.empty()) continue;
+
+        // A federated login: the workflow exchanges its OIDC token for the target.
+        Identity trust;
+        trust.kind = IdentityKind::federated_trust;
+        trust.platform = cloud;
+        trust.origin = Origin::referenced;
+        trust.id = "github-actions:oidc/" + cloud + "/" + target;
+        trust.name = "OIDC login to " + target;
+        trust.location = step.location;
+        Credential credential;
+        credential.long_lived = false;
+        credential.federated = true;
+        credential.is_static = false;
+        credential.cloud = cloud;
+        trust.credential = credential;
+        if (!provider.empty()) trust.attributes["workload_identity_provider"] = provider;
+        trust.attributes["target"] = target;
+        Consumer consumer;
+        consumer.name = source_.path() + ": job " + job.id + ", step " + step.label;
+        consumer.kind = "ci-login";
+        consumer.location = step.location;
+        consumer.environment = job.environment;
+        trust.consumers.push_back(consumer);
+        if (!is_expression(target)) {
+          std::string linked;
+          if (cloud == "aws") linked = "aws:role/" + target.substr(target.rfind('/') + 1);
+          if (cloud == "gcp" && target.find('@') != std::string::npos) linked = "gcp:serviceAccount/" + target;
+          if (cloud == "azure") linked = "azure:client-id/" + target;
+          if (!linked.empty()) trust.links.push_back({LinkType::assumes, linked, step.location});
+        }
+        out_.identities.push_back(std::move(trust));
+      }
+    }
+  }
+
+  // `secrets: inherit` hands every secret the caller can see to the called workflow.
+  void inherited_secrets() {
+    for (const JobInfo& job : jobs_) {
+      const YamlId secrets = doc_.get(job.node, "secrets");
+      if (doc_.scalar(secrets) != "inherit") continue;
+      Observation observation;
+      observation.kind = "ci-secrets-inherit";
+      observation.subject = job.id;
+      observation.location = at(secrets);
+      observation.details["uses"] = std::string(doc_.scalar(doc_.get(job.node, "uses")));
+      out_.observations.push_back(std::move(observation));
+    }
+  }
+
+  const FileView& file_;
+  const SourceText& source_;
+  const YamlDocument& doc_;
+  ExtractOutput& out_;
+  bool action_file_;
+  std::vector<JobInfo> jobs_;
+  std::vector<std::string> triggers_;
+  std::map<std::string, Location> declared_;
+  std::vector<Location> all_secret_locations_;
+};
+
+}  // namespace
+
+void extract_github_workflow(const FileView& file, const std::vector<YamlDocument>& documents, ExtractOutput& out) {
+  for (const YamlDocument& document : documents) WorkflowExtractor(file, document, out, false).run();
+}
+
+void extract_github_action(const FileView& file, const std::vector<YamlDocument>& documents, ExtractOutput& out) {
+  for (const YamlDocument& document : documents) WorkflowExtractor(file, document, out, true).run();
+}
+
+}  // namespace nhiscan

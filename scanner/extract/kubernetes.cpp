@@ -1,0 +1,259 @@
+#include "scanner/extract/kubernetes.h"
+
+#include <set>
+
+#include "scanner/extract/kubernetes_names.h"
+#include "scanner/text.h"
+
+namespace nhiscan {
+
+namespace {
+
+const std::set<std::string, std::less<>> kWorkloadKinds = {
+    "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
+    "Rollout"};
+
+const std::set<std::string, std::less<>> kIdentityKinds = {
+    "ServiceAccount", "Secret", "RoleBinding", "ClusterRoleBinding", "Role", "ClusterRole", "List",
+    "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
+    "Rollout"};
+
+class ManifestExtractor {
+ public:
+  ManifestExtractor(const FileView& file, const YamlDocument& document, ExtractOutput& out)
+      : file_(file), source_(*file.source), doc_(document), out_(out) {}
+
+  void object(YamlId root, uint32_t depth = 0) {
+    if (!doc_.is_mapping(root)) return;
+    const std::string kind(doc_.scalar(doc_.get(root, "kind")));
+    const std::string api_version(doc_.scalar(doc_.get(root, "apiVersion")));
+    if (kind.empty() || api_version.empty()) return;
+
+    if (kind == "List" || ends_with(kind, "List")) {
+      const YamlId items = doc_.get(root, "items");
+      if (doc_.is_sequence(items) && depth < 4) {
+        for (const YamlId item : doc_.node(items).items) object(item, depth + 1);
+      }
+      return;
+    }
+    if (kind == "ServiceAccount") return service_account(root);
+    if (kind == "Secret") return secret(root);
+    if (kind == "RoleBinding" || kind == "ClusterRoleBinding") return binding(root, kind == "ClusterRoleBinding");
+    if (kind == "Role" || kind == "ClusterRole") return role(root, kind);
+    if (kWorkloadKinds.count(kind)) return workload(root, kind);
+  }
+
+ private:
+  Location at(YamlId id) const {
+    const YamlNode& node = doc_.node(id);
+    return source_.location(node.line, node.column);
+  }
+
+  Location key_location(const YamlEntry* entry) const { return entry ? at(entry->key) : Location{}; }
+
+  std::string metadata_field(YamlId root, std::string_view field) const {
+    return std::string(doc_.scalar(doc_.path(root, {"metadata", field})));
+  }
+
+  std::string namespace_of(YamlId root) const {
+    const std::string ns = metadata_field(root, "namespace");
+    return ns.empty() ? "default" : ns;
+  }
+
+  std::vector<MetaEntry> map_entries(YamlId map, const std::string& source) const {
+    std::vector<MetaEntry> entries;
+    if (!doc_.is_mapping(map)) return entries;
+    for (const YamlEntry& entry : doc_.node(map).entries) {
+      if (!doc_.is_scalar(entry.key)) continue;
+      MetaEntry meta;
+      meta.key = doc_.node(entry.key).value;
+      meta.value = std::string(trim(doc_.scalar(entry.value)));
+      meta.location = at(entry.value);
+      meta.source = source;
+      entries.push_back(std::move(meta));
+    }
+    return entries;
+  }
+
+  Identity start(YamlId root, IdentityKind kind, const std::string& id, const std::string& name) const {
+    Identity identity;
+    identity.id = id;
+    identity.kind = kind;
+    identity.platform = "kubernetes";
+    identity.name = name;
+    const YamlNode& node = doc_.node(root);
+    identity.location = source_.location(node.line, node.column);
+    identity.end = source_.location(std::max(node.end_line, node.line), 0);
+    identity.comment_metadata = comment_metadata(file_, node.line, std::max(node.end_line, node.line));
+    const YamlId metadata = doc_.get(root, "metadata");
+    add_native_metadata(identity, map_entries(doc_.get(metadata, "annotations"), "annotation"));
+    add_native_metadata(identity, map_entries(doc_.get(metadata, "labels"), "label"));
+    return identity;
+  }
+
+  void service_account(YamlId root) {
+    const std::string name = metadata_field(root, "name");
+    if (name.empty()) return;
+    const std::string ns = namespace_of(root);
+    Identity identity = start(root, IdentityKind::service_account, kubernetes_service_account_id(ns, name), ns + "/" + name);
+
+    const YamlId annotations = doc_.path(root, {"metadata", "annotations"});
+    if (doc_.is_mapping(annotations)) {
+      for (const YamlEntry& entry : doc_.node(annotations).entries) {
+        const std::string target = workload_identity_target(std::string(doc_.scalar(entry.key)),
+                                                            std::string(doc_.scalar(entry.value)));
+        if (!target.empty()) identity.links.push_back({LinkType::federated_with, target, at(entry.value)});
+      }
+    }
+    if (const YamlEntry* automount = doc_.entry(root, "automountServiceAccountToken")) {
+      if (const auto value = doc_.boolean(automount->value)) {
+        identity.attributes["automount_token"] = *value ? "true" : "false";
+        identity.attribute_locations["automount_token"] = at(automount->value);
+      }
+    }
+    out_.identities.push_back(std::move(identity));
+  }
+
+  void secret(YamlId root) {
+    const std::string type(doc_.scalar(doc_.get(root, "type")));
+    if (type != "kubernetes.io/service-account-token") return;
+    const std::string name = metadata_field(root, "name");
+    const std::string ns = namespace_of(root);
+    Identity token = start(root, IdentityKind::token, "kubernetes:Secret/" + ns + "/" + name, ns + "/" + name);
+    token.credential = Credential{};
+    token.attributes["secret_type"] = type;
+    const YamlId annotations = doc_.path(root, {"metadata", "annotations"});
+    const YamlId account = doc_.get(annotations, "kubernetes.io/service-account.name");
+    if (doc_.is_scalar(account)) {
+      token.links.push_back({LinkType::token_of, kubernetes_service_account_id(ns, doc_.node(account).value), at(account)});
+    }
+    out_.identities.push_back(std::move(token));
+  }
+
+  void binding(YamlId root, bool cluster) {
+    const YamlId role_ref = doc_.get(root, "roleRef");
+    const std::string role_kind(doc_.scalar(doc_.get(role_ref, "kind")));
+    const std::string role_name(doc_.scalar(doc_.get(role_ref, "name")));
+    const std::string ns = namespace_of(root);
+    const YamlId subjects = doc_.get(root, "subjects");
+    if (!doc_.is_sequence(subjects)) return;
+    for (const YamlId subject : doc_.node(subjects).items) {
+      if (doc_.scalar(doc_.get(subject, "kind")) != "ServiceAccount") continue;
+      const std::string name(doc_.scalar(doc_.get(subject, "name")));
+      if (name.empty()) continue;
+      std::string subject_ns(doc_.scalar(doc_.get(subject, "namespace")));
+      if (subject_ns.empty()) subject_ns = ns;
+      KubernetesGrant grant;
+      grant.account_id = kubernetes_service_account_id(subject_ns, name);
+      grant.role_kind = role_kind;
+      grant.role_name = role_name;
+      grant.cluster_wide = cluster;
+      grant.binding_namespace = ns;
+      grant.via = std::string(cluster ? "ClusterRoleBinding/" : "RoleBinding/" + ns + "/") + metadata_field(root, "name");
+      grant.location = at(root);
+      grant.evidence = role_ref != kNoYamlNode ? at(role_ref) : grant.location;
+      add_kubernetes_grant(out_, grant);
+    }
+  }
+
+  // A Role or ClusterRole whose rules allow every verb on every resource is admin in all
+  // but name; correlation marks the grants that bind it.
+  void role(YamlId root, const std::string& kind) {
+    const YamlId rules = doc_.get(root, "rules");
+    if (!doc_.is_sequence(rules)) return;
+    for (const YamlId rule : doc_.node(rules).items) {
+      const auto has_star = [&](const char* key) {
+        const YamlId list = doc_.get(rule, key);
+        if (!doc_.is_sequence(list)) return false;
+        for (const YamlId item : doc_.node(list).items) {
+          if (doc_.scalar(item) == "*") return true;
+        }
+        return false;
+      };
+      if (has_star("verbs") && has_star("resources")) {
+        Observation observation;
+        observation.kind = "kubernetes-role-wildcard";
+        observation.subject = kind + "/" + (kind == "Role" ? namespace_of(root) + "/" : "") + metadata_field(root, "name");
+        observation.location = at(root);
+        observation.details["role_kind"] = kind;
+        observation.details["role_name"] = metadata_field(root, "name");
+        observation.details["namespace"] = namespace_of(root);
+        observation.related.push_back(at(rule));
+        out_.observations.push_back(std::move(observation));
+        return;
+      }
+    }
+  }
+
+  /// The pod spec entry of a workload: spec (Pod), spec.template.spec, or
+  /// spec.jobTemplate.spec.template.spec (CronJob).
+  const YamlEntry* pod_spec(YamlId root, const std::string& kind) const {
+    if (kind == "Pod") return doc_.entry(root, "spec");
+    YamlId spec = doc_.get(root, "spec");
+    if (kind == "CronJob") spec = doc_.path(spec, {"jobTemplate", "spec"});
+    return doc_.entry(doc_.get(spec, "template"), "spec");
+  }
+
+  void workload(YamlId root, const std::string& kind) {
+    const YamlEntry* spec_entry = pod_spec(root, kind);
+    if (!spec_entry || !doc_.is_mapping(spec_entry->value)) return;
+    const YamlId spec = spec_entry->value;
+    const std::string ns = namespace_of(root);
+    const std::string workload = kind + "/" + ns + "/" + metadata_field(root, "name");
+
+    Consumer consumer;
+    consumer.name = workload;
+    consumer.kind = "workload";
+    consumer.environment = ns;
+
+    // serviceAccountName wins over the deprecated serviceAccount; empty means default.
+    const YamlEntry* named = doc_.entry(spec, "serviceAccountName");
+    if (!named) named = doc_.entry(spec, "serviceAccount");
+    std::string account = named ? std::string(doc_.scalar(named->value)) : std::string();
+    if (account.empty()) account = "default";
+    if (named) {
+      consumer.field = doc_.scalar(named->key) == "serviceAccount" ? "serviceAccount" : "serviceAccountName";
+      consumer.location = at(named->value);
+      if (named->merge_line) consumer.merge_site = source_.location(named->merge_line, 0);
+    } else {
+      consumer.location = key_location(spec_entry);
+    }
+
+    if (const YamlEntry* automount = doc_.entry(spec, "automountServiceAccountToken")) {
+      consumer.token_mounted = doc_.boolean(automount->value);
+      consumer.token_setting = at(automount->value);
+      if (automount->merge_line) consumer.merge_site = source_.location(automount->merge_line, 0);
+    }
+
+    // The account as referenced by this workload; merging joins it to its declaration.
+    Identity reference;
+    reference.id = kubernetes_service_account_id(ns, account);
+    reference.kind = IdentityKind::service_account;
+    reference.platform = "kubernetes";
+    reference.origin = Origin::referenced;
+    reference.name = ns + "/" + account;
+    reference.location = consumer.location;
+    reference.attributes["pod_spec_line"] = std::to_string(key_location(spec_entry).line);
+    reference.consumers.push_back(std::move(consumer));
+    out_.identities.push_back(std::move(reference));
+  }
+
+  const FileView& file_;
+  const SourceText& source_;
+  const YamlDocument& doc_;
+  ExtractOutput& out_;
+};
+
+}  // namespace
+
+bool is_kubernetes_identity_kind(std::string_view kind) {
+  return kIdentityKinds.count(kind) > 0 || ends_with(kind, "List");
+}
+
+void extract_kubernetes(const FileView& file, const std::vector<YamlDocument>& documents, ExtractOutput& out) {
+  for (const YamlDocument& document : documents) {
+    ManifestExtractor(file, document, out).object(document.root);
+  }
+}
+
+}  // namespace nhiscan

@@ -1,0 +1,342 @@
+// AWS identities in Terraform: IAM users and their access keys and login profiles,
+// roles with their trust policies, policy grants (managed, inline, attached), and
+// static keys on the provider itself.
+#include "scanner/extract/aws_policy.h"
+#include "scanner/extract/terraform.h"
+#include "scanner/text.h"
+
+namespace nhiscan {
+
+namespace {
+
+/// AWS managed policies that amount to administrator access.
+bool is_admin_policy_arn(const std::string& arn) {
+  return ends_with(arn, ":policy/AdministratorAccess") || ends_with(arn, ":policy/IAMFullAccess");
+}
+
+class AwsExtractor {
+ public:
+  explicit AwsExtractor(TerraformContext& context) : context_(context) {}
+
+  void run() {
+    collect_default_tags();
+    users();
+    roles();
+    access_keys();
+    login_profiles();
+    attachments();
+    inline_policies();
+    providers();
+  }
+
+ private:
+  // provider "aws" { default_tags { tags = {...} } } applies to every resource of that
+  // provider configuration (selected by the resource's `provider` argument).
+  void collect_default_tags() {
+    for (const TfBlock& provider : context_.providers()) {
+      if (provider.name != "aws") continue;
+      const HclBlock* defaults = provider.block->block("default_tags");
+      if (!defaults) continue;
+      default_tags_[provider.address] = context_.metadata_map(provider, defaults->value("tags"), "default_tags");
+    }
+  }
+
+  void apply_tags(Identity& identity, const TfBlock& resource) {
+    add_native_metadata(identity, context_.metadata_map(resource, resource.block->value("tags"), "tag"));
+    std::string provider = "aws";
+    if (const HclExpr* selected = resource.block->value("provider")) provider = selected->text;
+    if (const auto found = default_tags_.find(provider); found != default_tags_.end()) {
+      add_native_metadata(identity, found->second);
+    }
+    if (const HclAttribute* description = resource.block->attribute("description")) {
+      const auto text = context_.string_value(&description->value);
+      identity.native_metadata.push_back({"description", text ? *text : description->value.text,
+                                          context_.location_of(resource, description->value), "attribute"});
+    }
+  }
+
+  std::string name_of(const TfBlock& resource) {
+    if (const auto name = context_.string_value(resource.block->value("name"))) return *name;
+    if (const auto prefix = context_.string_value(resource.block->value("name_prefix"))) return *prefix + "*";
+    return {};
+  }
+
+  void users() {
+    for (const TfBlock& resource : context_.resources("aws_iam_user")) {
+      const std::string name = name_of(resource);
+      Identity& identity = context_.add_identity(resource, IdentityKind::machine_user, "aws",
+                                                 name.empty() ? resource.address : name);
+      if (!name.empty()) {
+        identity.attributes["user_name"] = name;
+        users_by_name_[name] = identity.id;
+      }
+      apply_tags(identity, resource);
+    }
+  }
+
+  void roles() {
+    for (const TfBlock& resource : context_.resources("aws_iam_role")) {
+      const std::string name = name_of(resource);
+      Identity& identity = context_.add_identity(resource, IdentityKind::role, "aws",
+                                                 name.empty() ? resource.address : name);
+      if (!name.empty()) {
+        identity.attributes["role_name"] = name;
+        roles_by_name_[name] = identity.id;
+      }
+      apply_tags(identity, resource);
+      const std::string id = identity.id;
+
+      if (const HclExpr* trust = resource.block->value("assume_role_policy")) {
+        const PolicyDocument document = evaluate_policy(context_, resource, *trust);
+        Identity* role = context_.find_identity(id);
+        add_trusts(*role, document);
+      }
+      for (const HclBlock* inline_policy : resource.block->blocks_of("inline_policy")) {
+        const HclExpr* body = inline_policy->value("policy");
+        if (!body) continue;
+        const auto policy_name = context_.string_value(inline_policy->value("name"));
+        add_policy_grant(id, resource, *body, "inline policy " + (policy_name ? *policy_name : std::string("(unnamed)")));
+      }
+      if (const HclExpr* arns = resource.block->value("managed_policy_arns"); arns && arns->kind == HclExpr::Kind::tuple) {
+        for (const HclExpr& arn : arns->items) {
+          const auto text = context_.string_value(&arn);
+          add_managed_grant(id, resource, text ? *text : arn.text, arn);
+        }
+      }
+    }
+  }
+
+  void add_trusts(Identity& role, const PolicyDocument& document) {
+    if (!document.evaluable) {
+      Trust trust;
+      trust.evaluable = false;
+      trust.location = document.location;
+      trust.principal_type = "unknown";
+      role.trusts.push_back(trust);
+      role.attributes["trust_problem"] = document.problem;
+      return;
+    }
+    for (const PolicyStatement& statement : document.statements) {
+      if (!iequals(statement.effect, "Allow")) continue;
+      for (const auto& [type, principal] : statement.principals) {
+        Trust trust;
+        trust.principal_type = type;
+        trust.principal = resolve_oidc_provider(principal);
+        trust.conditions = statement.conditions;
+        trust.location = statement.location;
+        role.trusts.push_back(trust);
+      }
+    }
+    // A role summary: service role, federated (OIDC/SAML) or cross-account.
+    std::string summary;
+    for (const Trust& trust : role.trusts) {
+      std::string kind = trust.principal_type == "Service" ? "service"
+                         : trust.principal_type == "Federated" ? "federated"
+                         : trust.principal_type == "AWS" ? "cross-account"
+                                                         : "other";
+      if (!contains(summary, kind)) summary += (summary.empty() ? "" : ",") + kind;
+    }
+    if (!summary.empty()) role.attributes["trust"] = summary;
+  }
+
+  // Federated principals often reference aws_iam_openid_connect_provider.NAME.arn;
+  // the provider's url names the issuer (token.actions.githubusercontent.com, ...).
+  std::string resolve_oidc_provider(const std::string& principal) {
+    const std::size_t at = principal.find("aws_iam_openid_connect_provider.");
+    if (at == std::string::npos) return principal;
+    std::string rest = principal.substr(at + std::string("aws_iam_openid_connect_provider.").size());
+    rest = rest.substr(0, rest.find_first_of(".}["));
+    if (const TfBlock* provider = context_.resource("aws_iam_openid_connect_provider." + rest)) {
+      if (const auto url = context_.string_value(provider->block->value("url"))) return principal + " (" + *url + ")";
+    }
+    return principal;
+  }
+
+  /// The identity a `role`/`user` argument points at: a resource of this module by
+  /// reference or name, or a referenced identity for a literal name.
+  std::string target(const HclExpr* expr, const char* type, const std::map<std::string, std::string>& by_name,
+                     const Location& where) {
+    if (!expr) return {};
+    const std::string address = context_.referenced_address(expr, {type});
+    if (!address.empty() && context_.resource(address)) return context_.id_for_address(address);
+    const auto literal = context_.string_value(expr);
+    if (!literal || literal->empty() || is_expression(*literal)) return {};
+    std::string name = *literal;
+    if (starts_with(name, "arn:")) name = name.substr(name.rfind('/') + 1);
+    if (const auto found = by_name.find(name); found != by_name.end()) return found->second;
+    const std::string kind = std::string(type) == "aws_iam_role" ? "role" : "user";
+    const std::string id = "aws:" + kind + "/" + name;
+    if (!referenced_.count(id)) {
+      Identity identity;
+      identity.id = id;
+      identity.kind = kind == "role" ? IdentityKind::role : IdentityKind::machine_user;
+      identity.platform = "aws";
+      identity.name = name;
+      identity.origin = Origin::referenced;
+      identity.location = where;
+      identity.attributes[kind + "_name"] = name;
+      referenced_[id] = context_.out().identities.size();
+      context_.out().identities.push_back(std::move(identity));
+    }
+    return id;
+  }
+
+  Identity* identity(const std::string& id) {
+    if (Identity* found = context_.find_identity(id)) return found;
+    if (const auto it = referenced_.find(id); it != referenced_.end()) return &context_.out().identities[it->second];
+    return nullptr;
+  }
+
+  void add_managed_grant(const std::string& id, const TfBlock& via, const std::string& arn, const HclExpr& arn_expr) {
+    Identity* target = identity(id);
+    if (!target) return;
+    Grant grant;
+    grant.role = arn;
+    grant.scope = "account";
+    grant.via = via.address;
+    grant.location = context_.location(via);
+    grant.admin = is_admin_policy_arn(arn);
+    if (grant.admin) {
+      grant.admin_reason = "AWS managed policy " + arn.substr(arn.rfind('/') + 1) + " grants administrator access";
+      grant.evidence = context_.location_of(via, arn_expr);
+    }
+    target->grants.push_back(grant);
+  }
+
+  void add_policy_grant(const std::string& id, const TfBlock& via, const HclExpr& body, const std::string& label) {
+    const PolicyDocument document = evaluate_policy(context_, via, body);
+    Identity* target = identity(id);
+    if (!target) return;
+    Grant grant;
+    grant.role = label;
+    grant.scope = "account";
+    grant.via = via.address;
+    grant.location = context_.location(via);
+    grant.evaluable = document.evaluable;
+    if (!document.evaluable) grant.admin_reason = document.problem;
+    for (const PolicyStatement& statement : document.statements) {
+      if (allows_everything(statement)) {
+        grant.admin = true;
+        grant.admin_reason = "policy allows every action (\"*\") on every resource (\"*\")";
+        grant.evidence = statement.action_location.valid() ? statement.action_location : statement.location;
+        break;
+      }
+    }
+    target->grants.push_back(grant);
+  }
+
+  void access_keys() {
+    for (const TfBlock& resource : context_.resources("aws_iam_access_key")) {
+      const HclExpr* user = resource.block->value("user");
+      const std::string user_id = target(user, "aws_iam_user", users_by_name_, context_.location(resource));
+      std::string user_name = user_id;
+      if (Identity* owner = identity(user_id)) user_name = owner->name;
+      Identity& key = context_.add_identity(resource, IdentityKind::access_key, "aws",
+                                            "access key of " + (user_name.empty() ? std::string("an IAM user") : user_name));
+      Credential credential;
+      credential.cloud = "aws";
+      key.credential = credential;
+      if (const auto status = context_.string_value(resource.block->value("status"))) key.attributes["status"] = *status;
+      if (resource.block->value("pgp_key")) key.attributes["encrypted_with"] = "pgp_key";
+      if (!user_id.empty()) {
+        key.links.push_back({LinkType::key_of, user_id, user ? context_.location_of(resource, *user) : key.location});
+      }
+    }
+  }
+
+  void login_profiles() {
+    for (const TfBlock& resource : context_.resources("aws_iam_user_login_profile")) {
+      const HclExpr* user = resource.block->value("user");
+      const std::string user_id = target(user, "aws_iam_user", users_by_name_, context_.location(resource));
+      Identity& password = context_.add_identity(resource, IdentityKind::password, "aws",
+                                                 "console password of " + (user_id.empty() ? resource.address : user_id));
+      Credential credential;
+      credential.cloud = "aws";
+      password.credential = credential;
+      if (!user_id.empty()) {
+        password.links.push_back({LinkType::key_of, user_id, user ? context_.location_of(resource, *user) : password.location});
+      }
+    }
+  }
+
+  void attachments() {
+    for (const TfBlock& resource : context_.resources("aws_iam_role_policy_attachment")) {
+      attach(resource, resource.block->value("role"), "aws_iam_role", roles_by_name_);
+    }
+    for (const TfBlock& resource : context_.resources("aws_iam_user_policy_attachment")) {
+      attach(resource, resource.block->value("user"), "aws_iam_user", users_by_name_);
+    }
+    for (const TfBlock& resource : context_.resources("aws_iam_policy_attachment")) {
+      for (const auto& [attribute, type, names] :
+           {std::make_tuple("roles", "aws_iam_role", &roles_by_name_), std::make_tuple("users", "aws_iam_user", &users_by_name_)}) {
+        const HclExpr* list = resource.block->value(attribute);
+        if (!list || list->kind != HclExpr::Kind::tuple) continue;
+        for (const HclExpr& item : list->items) attach(resource, &item, type, *names);
+      }
+    }
+  }
+
+  void attach(const TfBlock& resource, const HclExpr* principal, const char* type,
+              const std::map<std::string, std::string>& by_name) {
+    const std::string id = target(principal, type, by_name, context_.location(resource));
+    if (id.empty()) return;
+    const HclExpr* arn = resource.block->value("policy_arn");
+    if (!arn) return;
+    // A customer-managed policy of this module: evaluate its document.
+    const std::string policy = context_.referenced_address(arn, {"aws_iam_policy"});
+    if (!policy.empty()) {
+      if (const TfBlock* declared = context_.resource(policy); declared && declared->block->value("policy")) {
+        // evaluate_policy follows the reference to the policy document.
+        const auto name = context_.string_value(declared->block->value("name"));
+        add_policy_grant(id, resource, *arn, "policy " + (name ? *name : policy));
+        return;
+      }
+    }
+    const auto text = context_.string_value(arn);
+    add_managed_grant(id, resource, text ? *text : arn->text, *arn);
+  }
+
+  void inline_policies() {
+    for (const auto& [type, argument, target_type, names] :
+         {std::make_tuple("aws_iam_role_policy", "role", "aws_iam_role", &roles_by_name_),
+          std::make_tuple("aws_iam_user_policy", "user", "aws_iam_user", &users_by_name_)}) {
+      for (const TfBlock& resource : context_.resources(type)) {
+        const std::string id = target(resource.block->value(argument), target_type, *names, context_.location(resource));
+        const HclExpr* body = resource.block->value("policy");
+        if (id.empty() || !body) continue;
+        const auto name = context_.string_value(resource.block->value("name"));
+        add_policy_grant(id, resource, *body, "inline policy " + (name ? *name : resource.address));
+      }
+    }
+  }
+
+  // provider "aws" { access_key = ..., secret_key = ... }: a static key pair that
+  // Terraform itself authenticates with. Each alias is its own identity.
+  void providers() {
+    for (const TfBlock& provider : context_.providers()) {
+      if (provider.name != "aws") continue;
+      const HclAttribute* access = provider.block->attribute("access_key");
+      const HclAttribute* secret = provider.block->attribute("secret_key");
+      if (!access && !secret) continue;
+      TfBlock named = provider;
+      named.address = "provider." + provider.address;
+      Identity& key = context_.add_identity(named, IdentityKind::access_key, "aws", "provider " + provider.address);
+      Credential credential;
+      credential.cloud = "aws";
+      key.credential = credential;
+      key.attributes["provider"] = provider.address;
+    }
+  }
+
+  TerraformContext& context_;
+  std::map<std::string, std::vector<MetaEntry>> default_tags_;
+  std::map<std::string, std::string> users_by_name_;
+  std::map<std::string, std::string> roles_by_name_;
+  std::map<std::string, std::size_t> referenced_;
+};
+
+}  // namespace
+
+void extract_terraform_aws(TerraformContext& context) { AwsExtractor(context).run(); }
+
+}  // namespace nhiscan
