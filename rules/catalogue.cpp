@@ -38,6 +38,8 @@ const std::vector<std::unique_ptr<Rule>>& rule_catalogue() {
     list.push_back(make_missing_purpose());
     list.push_back(make_unknown_owner());
     list.push_back(make_invalid_governance_metadata());
+    list.push_back(make_overprivileged_identity());
+    list.push_back(make_default_service_account());
     std::sort(list.begin(), list.end(),
               [](const auto& a, const auto& b) { return std::string(a->info().id) < std::string(b->info().id); });
     return list;

@@ -15,5 +15,7 @@ std::unique_ptr<Rule> make_credential_lifetime_too_long();
 std::unique_ptr<Rule> make_missing_purpose();
 std::unique_ptr<Rule> make_unknown_owner();
 std::unique_ptr<Rule> make_invalid_governance_metadata();
+std::unique_ptr<Rule> make_overprivileged_identity();
+std::unique_ptr<Rule> make_default_service_account();
 
 }  // namespace nhiscan

@@ -54,7 +54,8 @@ std::optional<SourceText> read_source(const DiscoveredFile& file, const ScanOpti
 
   DecodedSource decoded = decode_source(bytes);
   if (!decoded.ok) {
-    diagnostics.push_back({Diagnostic::Level::note, file.relative, 0, decoded.problem + "; skipped"});
+    // A binary file under a configuration name is worth a look: say so.
+    diagnostics.push_back({Diagnostic::Level::warning, file.relative, 0, decoded.problem + "; skipped"});
     return std::nullopt;
   }
   if (decoded.repaired) {

@@ -213,7 +213,8 @@ class ManifestExtractor {
     if (account.empty()) account = "default";
     if (named) {
       consumer.field = doc_.scalar(named->key) == "serviceAccount" ? "serviceAccount" : "serviceAccountName";
-      consumer.location = at(named->value);
+      // A value pulled in by a merge key is reported where the merge is written.
+      consumer.location = named->merge_line ? source_.location(named->merge_line, 0) : at(named->value);
       if (named->merge_line) consumer.merge_site = source_.location(named->merge_line, 0);
     } else {
       consumer.location = key_location(spec_entry);

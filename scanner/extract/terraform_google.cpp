@@ -33,6 +33,7 @@ class GoogleExtractor {
     project_iam();
     service_account_iam();
     workload_identity_providers();
+    default_compute_consumers();
   }
 
  private:
@@ -366,6 +367,69 @@ class GoogleExtractor {
         identity.attributes["issuer"] = trust.principal;
       }
       identity.trusts.push_back(trust);
+    }
+  }
+
+  static bool is_default_compute(const std::string& email) {
+    return email.empty() || email == "default" || ends_with(email, "-compute@developer.gserviceaccount.com");
+  }
+
+  // Instances and GKE nodes that run as the Compute Engine default service account,
+  // which holds the Editor role on its project unless an organisation policy removed it.
+  void default_compute_consumers() {
+    const auto add = [&](const TfBlock& resource, const Location& where, const std::string& why) {
+      const std::string id = "gcp:serviceAccount/default-compute";
+      Identity* account = nullptr;
+      if (const auto it = referenced_.find(id); it != referenced_.end()) account = &context_.out().identities[it->second];
+      if (!account) {
+        Identity identity;
+        identity.id = id;
+        identity.kind = IdentityKind::service_account;
+        identity.platform = "gcp";
+        identity.name = "the Compute Engine default service account";
+        identity.origin = Origin::referenced;
+        identity.location = where;
+        identity.attributes["default_identity"] = "true";
+        context_.out().identities.push_back(std::move(identity));
+        referenced_[id] = context_.out().identities.size() - 1;
+        account = &context_.out().identities.back();
+      }
+      Consumer consumer;
+      consumer.name = resource.address;
+      consumer.kind = "workload";
+      consumer.location = where;
+      consumer.field = why;
+      account->consumers.push_back(consumer);
+    };
+    for (const char* type : {"google_compute_instance", "google_compute_instance_template"}) {
+      for (const TfBlock& resource : context_.resources(type)) {
+        const HclBlock* account = resource.block->block("service_account");
+        if (!account) continue;  // no service account attached at all
+        const auto email = context_.string_value(account->value("email"));
+        if (!account->value("email") || (email && is_default_compute(*email))) {
+          add(resource, context_.location(resource, account->start), "service_account");
+        }
+      }
+    }
+    const auto node_config = [&](const TfBlock& resource, const HclBlock* config) {
+      if (!config) {
+        add(resource, context_.location(resource), "node_config");
+        return;
+      }
+      const HclExpr* email = config->value("service_account");
+      const auto text = context_.string_value(email);
+      if (!email || (text && is_default_compute(*text))) add(resource, context_.location(resource, config->start), "node_config.service_account");
+    };
+    for (const TfBlock& resource : context_.resources("google_container_node_pool")) {
+      node_config(resource, resource.block->block("node_config"));
+    }
+    for (const TfBlock& resource : context_.resources("google_container_cluster")) {
+      const auto removed = context_.string_value(resource.block->value("remove_default_node_pool"));
+      if (removed && *removed == "true") continue;
+      if (const auto autopilot = context_.string_value(resource.block->value("enable_autopilot")); autopilot && *autopilot == "true") {
+        continue;
+      }
+      node_config(resource, resource.block->block("node_config"));
     }
   }
 
