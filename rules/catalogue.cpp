@@ -40,6 +40,8 @@ const std::vector<std::unique_ptr<Rule>>& rule_catalogue() {
     list.push_back(make_invalid_governance_metadata());
     list.push_back(make_overprivileged_identity());
     list.push_back(make_default_service_account());
+    list.push_back(make_expired_exception());
+    list.push_back(make_exception_without_expiry());
     std::sort(list.begin(), list.end(),
               [](const auto& a, const auto& b) { return std::string(a->info().id) < std::string(b->info().id); });
     return list;

@@ -17,5 +17,7 @@ std::unique_ptr<Rule> make_unknown_owner();
 std::unique_ptr<Rule> make_invalid_governance_metadata();
 std::unique_ptr<Rule> make_overprivileged_identity();
 std::unique_ptr<Rule> make_default_service_account();
+std::unique_ptr<Rule> make_expired_exception();
+std::unique_ptr<Rule> make_exception_without_expiry();
 
 }  // namespace nhiscan

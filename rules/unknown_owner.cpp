@@ -7,6 +7,17 @@ namespace nhiscan {
 
 namespace {
 
+/// Owners match case-insensitively, with or without the `@` of a CODEOWNERS handle, and
+/// a bare team name matches an `@org/team` handle.
+bool same_owner(std::string_view team, std::string_view owner) {
+  if (starts_with(team, "@")) team.remove_prefix(1);
+  if (starts_with(owner, "@")) owner.remove_prefix(1);
+  if (iequals(team, owner)) return true;
+  const std::size_t slash = team.find('/');
+  return slash != std::string_view::npos && owner.find('/') == std::string_view::npos &&
+         iequals(team.substr(slash + 1), owner);
+}
+
 class UnknownOwner : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -25,7 +36,7 @@ class UnknownOwner : public Rule {
       if (!owner || owner->inherited || !owner_problem(owner->value).empty()) continue;
       const std::string value(trim(owner->value));
       bool known = false;
-      for (const std::string& team : teams) known = known || iequals(team, value);
+      for (const std::string& team : teams) known = known || same_owner(team, value);
       if (known) continue;
       findings.push_back(finding(&identity, owner->location,
                                  describe(identity) + " is owned by '" + value +

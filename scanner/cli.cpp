@@ -9,7 +9,9 @@
 #include <sstream>
 
 #include "rules/rule.h"
+#include "scanner/config.h"
 #include "scanner/engine.h"
+#include "scanner/exceptions.h"
 #include "scanner/report/report.h"
 #include "scanner/text.h"
 
@@ -36,6 +38,12 @@ Options:
   -f, --format FORMAT    output format: text (default), sarif, json
   -o, --output FILE      write the report to FILE instead of standard output
       --sarif FILE       also write SARIF to FILE
+      --config FILE      configuration (default: .nhiscan.toml in the scan root or
+                         the nearest directory above it)
+      --baseline FILE    report only findings not accepted in FILE; list entries
+                         that no longer occur
+      --write-baseline FILE
+                         write the current findings to FILE as a baseline
       --now DATE         the date to judge review and expiry dates against
                          (YYYY-MM-DD, default: today in UTC)
       --fail-on LEVEL    exit 1 when an unsuppressed finding has this severity or
@@ -63,6 +71,9 @@ struct Options {
   std::string format = "text";
   std::string output;
   std::string sarif;
+  std::string config;
+  std::string baseline;
+  std::string write_baseline;
   std::string now;
   std::string fail_on = "low";
   std::vector<std::string> excludes;
@@ -136,6 +147,12 @@ Options parse_arguments(const std::vector<std::string>& arguments, bool& exit_no
       options.output = value(argument);
     } else if (argument == "--sarif") {
       options.sarif = value(argument);
+    } else if (argument == "--config") {
+      options.config = value(argument);
+    } else if (argument == "--baseline") {
+      options.baseline = value(argument);
+    } else if (argument == "--write-baseline") {
+      options.write_baseline = value(argument);
     } else if (argument == "--now") {
       options.now = value(argument);
     } else if (argument == "--fail-on") {
@@ -200,6 +217,24 @@ int explain_rule(const std::string& name) {
   return 0;
 }
 
+std::string absolute_path(const std::string& path) {
+  char resolved[4096];
+  return realpath(path.c_str(), resolved) ? std::string(resolved) : path;
+}
+
+std::string relative_to_root(const std::string& absolute, const std::string& root) {
+  return starts_with(absolute, root + "/") ? absolute.substr(root.size() + 1) : absolute;
+}
+
+int report_errors(const std::vector<Diagnostic>& errors) {
+  for (const Diagnostic& error : errors) {
+    std::cerr << "nhiscan: " << error.file;
+    if (error.line) std::cerr << ":" << error.line;
+    std::cerr << ": " << error.message << "\n";
+  }
+  return 2;
+}
+
 bool write_to(const std::string& path, const std::string& content) {
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
   if (!file) return false;
@@ -262,8 +297,38 @@ int run_cli(const std::vector<std::string>& arguments) {
       std::cerr << "nhiscan: cannot read inventory file " << options.inventory << "\n";
       return 2;
     }
-    char resolved[4096];
-    scan.inventory_file = realpath(options.inventory.c_str(), resolved) ? resolved : options.inventory;
+    scan.inventory_file = absolute_path(options.inventory);
+  }
+
+  // Configuration: given, or found from the scan root upward.
+  std::string config_path;
+  if (!options.config.empty()) {
+    if (!std::ifstream(options.config)) {
+      std::cerr << "nhiscan: cannot read configuration file " << options.config << "\n";
+      return 2;
+    }
+    config_path = absolute_path(options.config);
+  } else {
+    config_path = find_config(scan.root);
+  }
+  if (!config_path.empty()) {
+    std::vector<Diagnostic> errors;
+    const auto config = load_config(config_path, relative_to_root(config_path, scan.root), scan.root, errors);
+    if (!config) return report_errors(errors);
+    apply_config(*config, scan);
+  }
+
+  std::optional<Baseline> baseline;
+  if (!options.baseline.empty()) {
+    if (!std::ifstream(options.baseline)) {
+      std::cerr << "nhiscan: cannot read baseline file " << options.baseline << "\n";
+      return 2;
+    }
+    const std::string path = absolute_path(options.baseline);
+    std::vector<Diagnostic> errors;
+    baseline = load_baseline(path, relative_to_root(path, scan.root), errors);
+    if (!baseline) return report_errors(errors);
+    scan.baseline = &*baseline;
   }
 
   ScanResult result = run_scan(scan);
@@ -312,6 +377,10 @@ int run_cli(const std::vector<std::string>& arguments) {
     write_text(rendered, result, report);
   }
 
+  if (!options.write_baseline.empty() && !write_to(options.write_baseline, render_baseline(result))) {
+    std::cerr << "nhiscan: cannot write " << options.write_baseline << "\n";
+    return 2;
+  }
   if (!options.sarif.empty()) {
     std::ostringstream sarif;
     write_sarif(sarif, result, report);

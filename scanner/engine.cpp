@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "scanner/correlate.h"
+#include "scanner/exceptions.h"
 #include "scanner/extract/github_actions.h"
 #include "scanner/extract/kubernetes.h"
 #include "scanner/extract/terraform.h"
@@ -303,46 +304,6 @@ void run_units(const std::vector<Unit>& units, const ScanOptions& options, std::
   for (std::thread& thread : threads) thread.join();
 }
 
-bool applies(const InlineException& exception, const Finding& finding) {
-  if (exception.location.file != finding.location.file) return false;
-  if (std::find(exception.rule_ids.begin(), exception.rule_ids.end(), finding.rule_id) == exception.rule_ids.end()) {
-    return false;
-  }
-  if (exception.directive.file_wide) return true;
-  return finding.location.line >= exception.scope.start && finding.location.line <= exception.scope.end;
-}
-
-void apply_inline_exceptions(ScanResult& result, std::vector<ExceptionRecord>& records) {
-  for (const InlineException& exception : result.exceptions) {
-    ExceptionRecord record;
-    record.rules = exception.rule_ids;
-    record.until = exception.directive.until;
-    record.reason = exception.directive.reason;
-    record.approver = exception.directive.approver;
-    record.location = exception.location;
-    if (!exception.valid) continue;
-    const auto until = Date::parse(exception.directive.until);
-    record.expired = until && *until < result.today;
-    for (Finding& finding : result.findings) {
-      if (finding.suppression || !applies(exception, finding)) continue;
-      record.suppressed.push_back(finding.fingerprint);
-      if (record.expired) continue;  // an expired exception suppresses nothing
-      Suppression suppression;
-      suppression.kind = "inSource";
-      suppression.justification = exception.directive.reason;
-      suppression.until = exception.directive.until;
-      suppression.approver = exception.directive.approver;
-      suppression.location = exception.location;
-      finding.suppression = suppression;
-    }
-    if (record.expired) {
-      result.diagnostics.push_back({Diagnostic::Level::warning, exception.location.file, exception.location.line,
-                                    "exception expired on " + until->to_string() + "; the findings it covered are reported"});
-    }
-    records.push_back(std::move(record));
-  }
-}
-
 bool finding_order(const Finding& a, const Finding& b) {
   if (!(a.location == b.location)) return a.location < b.location;
   if (a.rule_id != b.rule_id) return a.rule_id < b.rule_id;
@@ -357,6 +318,17 @@ bool diagnostic_order(const Diagnostic& a, const Diagnostic& b) {
 }
 
 }  // namespace
+
+void apply_config(const Config& config, ScanOptions& options) {
+  options.synonyms = config.synonyms;
+  options.settings = config.settings;
+  options.disabled_rules = config.disabled_rules;
+  options.severity_overrides = config.severities;
+  options.excludes.insert(options.excludes.end(), config.excludes.begin(), config.excludes.end());
+  options.configured_exceptions = config.exceptions;
+  options.exception_policy = config.policy;
+  if (options.inventory_file.empty()) options.inventory_file = config.inventory_file;
+}
 
 std::string fingerprint(const Finding& finding) {
   return stable_hash(finding.rule_id + "\n" + finding.location.file + "\n" + finding.identity + "\n" + finding.attribute);
@@ -408,26 +380,45 @@ ScanResult run_scan(const ScanOptions& options) {
   inherit_governance(result.identities);
   apply_observations(result.identities, result.observations);
 
-  // Rules.
-  std::vector<ExceptionRecord> exception_records;
-  const RuleContext context{result.identities, result.observations, exception_records, options.today, options.settings};
-  for (const auto& rule : rule_catalogue()) {
-    const std::string id = rule->info().id;
-    if (std::find(options.disabled_rules.begin(), options.disabled_rules.end(), id) != options.disabled_rules.end()) {
-      continue;
-    }
-    std::vector<Finding> findings;
-    rule->check(context, findings);
-    const auto override = options.severity_overrides.find(id);
-    for (Finding& finding : findings) {
-      if (override != options.severity_overrides.end()) finding.severity = override->second;
-      finding.fingerprint = fingerprint(finding);
-      result.findings.push_back(std::move(finding));
+  if (inventory) {
+    for (const InventoryEntry& entry : inventory->entries) {
+      if (entry.matched) continue;
+      result.diagnostics.push_back({Diagnostic::Level::warning, entry.location.file, entry.location.line,
+                                    "inventory entry '" + entry.pattern +
+                                        "' matches no identity in the scan; remove it if the identity was offboarded"});
     }
   }
 
+  // Rules, in two phases: the model rules, then the exception rules, which judge the
+  // exceptions that the first phase's findings met.
+  std::vector<ExceptionRecord> exception_records;
+  const auto run_rules = [&](bool exception_phase) {
+    const RuleContext context{result.identities, result.observations, exception_records, options.today,
+                              options.settings};
+    std::vector<Finding> produced;
+    for (const auto& rule : rule_catalogue()) {
+      const std::string id = rule->info().id;
+      if ((std::string(rule->info().category) == "exceptions") != exception_phase) continue;
+      if (std::find(options.disabled_rules.begin(), options.disabled_rules.end(), id) != options.disabled_rules.end()) {
+        continue;
+      }
+      std::vector<Finding> findings;
+      rule->check(context, findings);
+      const auto override = options.severity_overrides.find(id);
+      for (Finding& finding : findings) {
+        if (override != options.severity_overrides.end()) finding.severity = override->second;
+        finding.fingerprint = fingerprint(finding);
+        produced.push_back(std::move(finding));
+      }
+    }
+    return produced;
+  };
+
+  result.findings = run_rules(false);
   std::sort(result.findings.begin(), result.findings.end(), finding_order);
-  apply_inline_exceptions(result, exception_records);
+  exception_records = apply_exceptions(result, options.configured_exceptions, options.exception_policy, options.baseline);
+  for (Finding& finding : run_rules(true)) result.findings.push_back(std::move(finding));
+  std::sort(result.findings.begin(), result.findings.end(), finding_order);
 
   if (!options.report_only.empty()) {
     const std::set<std::string> only(options.report_only.begin(), options.report_only.end());

@@ -8,6 +8,7 @@
 
 #include "rules/rule.h"
 #include "scanner/comments.h"
+#include "scanner/config.h"
 #include "scanner/discover.h"
 #include "scanner/hcl.h"
 #include "scanner/metadata.h"
@@ -15,6 +16,8 @@
 #include "scanner/yaml.h"
 
 namespace nhiscan {
+
+struct Baseline;
 
 struct ScanLimits {
   uintmax_t max_file_size = 8u << 20;
@@ -41,6 +44,9 @@ struct ScanOptions {
   /// Report only findings in these files (relative paths); empty reports all. The rest
   /// of the tree is still read, as context.
   std::vector<std::string> report_only;
+  std::vector<ConfigException> configured_exceptions;
+  ExceptionPolicy exception_policy;
+  Baseline* baseline = nullptr;  // --baseline; entries are marked as matched
 };
 
 /// A `nhiscan:ignore` comment and the region it covers.
@@ -72,6 +78,9 @@ struct ScanResult {
 };
 
 ScanResult run_scan(const ScanOptions& options);
+
+/// Set the options a configuration file controls.
+void apply_config(const Config& config, ScanOptions& options);
 
 /// Stable fingerprint: rule id, file path, identity id and offending attribute; never
 /// line numbers, so that moving unrelated lines keeps it.

@@ -10,8 +10,9 @@
 //   - fixture settings in `fixture.conf` (key = value per line):
 //       now = 2025-06-01            the date the scan judges against (default 2026-06-01)
 //       ignore = NHI006             rules left out of the comparison (space separated)
-//       exit-diagnostic = warning   every diagnostic line "file:line level message-part"
-//                                   listed in expected-diagnostics.txt must occur
+//       baseline = FILE             scan with this baseline (path relative to the fixture)
+//   - a `.nhiscan.toml` at the fixture root is loaded as the CLI would
+//   - every line "file:line level message-part" of expected-diagnostics.txt must occur
 //
 // Exit status 0 when findings match exactly, 1 otherwise (with a diff).
 #include <boost/filesystem.hpp>
@@ -24,7 +25,9 @@
 #include <sstream>
 #include <string>
 
+#include "scanner/config.h"
 #include "scanner/engine.h"
+#include "scanner/exceptions.h"
 #include "scanner/text.h"
 
 namespace fs = boost::filesystem;
@@ -128,8 +131,24 @@ int main(int argc, char** argv) {
   options.root = directory.string();
   options.today = *Date::parse(config.count("now") ? config.at("now") : "2026-06-01");
   options.jobs = 2;
-  if (const auto found = config.find("max-review-age-days"); found != config.end()) {
-    options.settings.max_review_age_days = std::stoll(found->second);
+  // A .nhiscan.toml at the fixture root is the fixture's configuration, as for the CLI.
+  std::vector<Diagnostic> errors;
+  if (fs::exists(directory / ".nhiscan.toml")) {
+    const auto loaded = load_config((directory / ".nhiscan.toml").string(), ".nhiscan.toml", directory.string(), errors);
+    if (!loaded) {
+      for (const Diagnostic& error : errors) std::cout << "config error: " << error.file << ":" << error.line << " " << error.message << "\n";
+      return 1;
+    }
+    apply_config(*loaded, options);
+  }
+  std::optional<Baseline> baseline;
+  if (const auto found = config.find("baseline"); found != config.end()) {
+    baseline = load_baseline((directory / found->second).string(), found->second, errors);
+    if (!baseline) {
+      for (const Diagnostic& error : errors) std::cout << "baseline error: " << error.file << ":" << error.line << " " << error.message << "\n";
+      return 1;
+    }
+    options.baseline = &*baseline;
   }
   const ScanResult result = run_scan(options);
 
