@@ -62,7 +62,9 @@ std::map<std::string, std::string> read_config(const fs::path& directory) {
 }
 
 void read_inline(const fs::path& directory, std::set<Expected>& expected) {
-  static const std::regex kExpect(R"((#|//)\s*expect(-next-line|-suppressed)?:\s*([A-Za-z0-9, ]+))");
+  // One line may carry several expectations: "# expect: NHI001 expect-suppressed: NHI002".
+  static const std::regex kExpect(R"(expect(-next-line|-suppressed)?:\s*((?:NHI[0-9]{3}[ ,]*)+))");
+  static const std::regex kRule(R"(NHI[0-9]{3})");
   for (fs::recursive_directory_iterator it(directory), end; it != end; ++it) {
     if (!fs::is_regular_file(it->status())) continue;
     const std::string relative = fs::relative(it->path(), directory).generic_string();
@@ -74,13 +76,13 @@ void read_inline(const fs::path& directory, std::set<Expected>& expected) {
     uint32_t number = 0;
     while (std::getline(input, line)) {
       ++number;
-      std::smatch match;
-      if (!std::regex_search(line, match, kExpect)) continue;
-      const bool next_line = match[2].str() == "-next-line";
-      const bool suppressed = match[2].str() == "-suppressed";
-      for (std::string_view rule : split(match[3].str(), ',')) {
-        const std::string_view name = trim(rule);
-        if (!name.empty()) expected.insert({relative, next_line ? number + 1 : number, std::string(name), suppressed});
+      if (line.find("expect") == std::string::npos) continue;
+      for (auto match = std::sregex_iterator(line.begin(), line.end(), kExpect); match != std::sregex_iterator(); ++match) {
+        const std::string kind = (*match)[1].str();
+        const std::string rules = (*match)[2].str();
+        for (auto rule = std::sregex_iterator(rules.begin(), rules.end(), kRule); rule != std::sregex_iterator(); ++rule) {
+          expected.insert({relative, kind == "-next-line" ? number + 1 : number, rule->str(), kind == "-suppressed"});
+        }
       }
     }
   }
