@@ -19,6 +19,11 @@ class ReviewOverdue : public Rule {
     for (const Identity& identity : context.identities) {
       if (!is_governed(identity)) continue;
       const Governance& governance = identity.governance;
+      // A date inherited from the account is judged, and reported, on the account.
+      if ((governance.review_by && governance.review_by->inherited) ||
+          (!governance.review_by && governance.last_reviewed && governance.last_reviewed->inherited)) {
+        continue;
+      }
       const std::string today = context.today.to_string();
       if (governance.review_by) {
         const auto due = Date::parse(governance.review_by->value);

@@ -309,7 +309,8 @@ int run_cli(const std::vector<std::string>& arguments) {
     }
     config_path = absolute_path(options.config);
   } else {
-    config_path = find_config(scan.root);
+    // From the first scanned path upward, so that a subdirectory's own configuration wins.
+    config_path = find_config(scan.paths.front());
   }
   if (!config_path.empty()) {
     std::vector<Diagnostic> errors;

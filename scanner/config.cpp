@@ -307,15 +307,21 @@ class ConfigReader {
 
 }  // namespace
 
-std::string find_config(const std::string& start) {
+std::string find_upward(const std::string& start, const std::string& name, const std::string& stop) {
   boost::system::error_code error;
-  for (fs::path directory = fs::absolute(start); !directory.empty(); directory = directory.parent_path()) {
-    const fs::path candidate = directory / ".nhiscan.toml";
+  fs::path directory = fs::weakly_canonical(fs::absolute(start), error);
+  if (error) directory = fs::absolute(start);
+  if (!fs::is_directory(directory, error)) directory = directory.parent_path();
+  const fs::path limit = stop.empty() ? fs::path() : fs::weakly_canonical(fs::absolute(stop), error);
+  for (; !directory.empty(); directory = directory.parent_path()) {
+    const fs::path candidate = directory / name;
     if (fs::is_regular_file(candidate, error)) return candidate.generic_string();
-    if (directory == directory.root_path()) break;
+    if (directory == directory.root_path() || (!limit.empty() && directory == limit)) break;
   }
   return {};
 }
+
+std::string find_config(const std::string& start) { return find_upward(start, ".nhiscan.toml", ""); }
 
 std::optional<Config> load_config(const std::string& absolute_path, const std::string& relative_path,
                                   const std::string& root, std::vector<Diagnostic>& errors) {

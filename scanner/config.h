@@ -49,6 +49,10 @@ struct Config {
 /// `.nhiscan.toml` in `start` or the nearest directory above it; empty when none.
 std::string find_config(const std::string& start);
 
+/// `name` in `start` (a directory, or a file's directory) or the nearest directory above
+/// it, not going above `stop` when `stop` is not empty; empty when none.
+std::string find_upward(const std::string& start, const std::string& name, const std::string& stop);
+
 /// Load and validate a configuration. Every problem is appended to `errors` (level
 /// error, with file and line); the result is nullopt when there was any.
 std::optional<Config> load_config(const std::string& absolute_path, const std::string& relative_path,

@@ -363,8 +363,9 @@ ScanResult run_scan(const ScanOptions& options) {
   std::optional<InventoryFile> inventory;
   std::string inventory_path = options.inventory_file;
   if (inventory_path.empty()) {
-    const std::string candidate = options.root + "/nhi-inventory.toml";
-    if (std::ifstream(candidate).good()) inventory_path = candidate;
+    // The nearest nhi-inventory.toml from the scanned path up to the repository root.
+    inventory_path = find_upward(options.paths.empty() ? options.root : options.paths.front(), "nhi-inventory.toml",
+                                 options.root);
   }
   if (!inventory_path.empty()) {
     std::string relative = inventory_path;
