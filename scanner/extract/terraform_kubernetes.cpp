@@ -36,16 +36,13 @@ class KubernetesProviderExtractor {
     Metadata out;
     out.block = resource.block->block("metadata");
     if (!out.block) return out;
-    if (const auto name = context_.string_value(out.block->value("name"))) {
-      out.name = *name;
-    } else if (const HclExpr* expr = out.block->value("name")) {
-      out.name = "${" + expr->text + "}";
-    }
-    if (const auto ns = context_.string_value(out.block->value("namespace"))) {
-      out.namespace_ = *ns;
-    } else if (const HclExpr* expr = out.block->value("namespace")) {
-      out.namespace_ = "${" + expr->text + "}";
-    }
+    // An expression stays as written, so that the name shows where it comes from.
+    const auto text_of = [&](const HclExpr* expr) {
+      if (const auto value = context_.string_value(expr)) return *value;
+      return expr->kind == HclExpr::Kind::reference ? "${" + expr->text + "}" : expr->text;
+    };
+    if (const HclExpr* name = out.block->value("name")) out.name = text_of(name);
+    if (const HclExpr* ns = out.block->value("namespace")) out.namespace_ = text_of(ns);
     return out;
   }
 
