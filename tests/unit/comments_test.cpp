@@ -32,7 +32,7 @@ TEST_CASE("yaml comments inside sequence block scalars") {
   CHECK(comments[0].line == 4);
 }
 
-TEST_CASE("comment scope binds to the next declaration or the enclosing one") {
+TEST_CASE("comment scope: next or enclosing") {
   const SourceText source("main.tf", "# nhiscan:ignore NHI004\n\nresource \"a\" \"b\" {\n  x = 1 # trailing\n}\n");
   std::vector<Comment> comments = {{1, 1, 1, true, "nhiscan:ignore NHI004"}, {4, 9, 4, false, "trailing"}};
   const CommentIndex index(source, comments, {{3, 5}});
@@ -43,7 +43,7 @@ TEST_CASE("comment scope binds to the next declaration or the enclosing one") {
   CHECK(index.scope(index.comments()[1]).end == 5);
 }
 
-TEST_CASE("comments_for takes adjacent and first-line comments only") {
+TEST_CASE("comments_for: adjacent and first line") {
   const SourceText source("f.tf", "# far\n\n# near\nresource \"a\" \"b\" {\n  # inside\n  x = 1\n  # later\n}\n");
   std::vector<Comment> comments = {{1, 1, 1, true, "far"}, {3, 1, 3, true, "near"}, {5, 3, 5, true, "inside"},
                                    {7, 3, 7, true, "later"}};

@@ -56,7 +56,7 @@ TEST_CASE("classify_path by name") {
   CHECK_FALSE(classify_path("README.md", false, false, kind));
 }
 
-TEST_CASE("discover skips tool directories and excluded paths") {
+TEST_CASE("discover skips tool and excluded directories") {
   TempTree tree;
   tree.write("main.tf", "");
   tree.write(".terraform/modules/m/main.tf", "");
@@ -81,7 +81,7 @@ TEST_CASE("discover never follows symbolic links") {
   CHECK(relative_paths(discovery) == std::vector<std::string>{"inside.yaml"});
 }
 
-TEST_CASE("discover refuses a link given as a path when it leaves the root") {
+TEST_CASE("discover rejects outside link argument") {
   TempTree tree, outside;
   outside.write("secret.yaml");
   fs::create_symlink(outside.root / "secret.yaml", tree.root / "link.yaml");
@@ -91,7 +91,7 @@ TEST_CASE("discover refuses a link given as a path when it leaves the root") {
   CHECK(discovery.diagnostics[0].message.find("outside") != std::string::npos);
 }
 
-TEST_CASE("discover skips oversized files with a diagnostic") {
+TEST_CASE("discover skips oversized files") {
   TempTree tree;
   tree.write("big.yaml", std::string(2048, 'a'));
   DiscoveryOptions options;

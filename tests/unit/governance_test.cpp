@@ -38,7 +38,7 @@ TEST_CASE("governance falls back to the inventory") {
   CHECK(inventory.entries[0].matched);
 }
 
-TEST_CASE("credentials inherit owner and review but not rotation") {
+TEST_CASE("credential inherits owner, not rotation") {
   Identity account = identity_with({{"owner", "team", {}, "tag"}, {"rotation", "30d", {}, "tag"}, {"review-by", "2027-01-01", {}, "tag"}}, {});
   Identity key;
   key.id = "terraform:aws_iam_access_key.bot";
@@ -62,7 +62,7 @@ TEST_CASE("owner_problem names unusable owners") {
   CHECK_FALSE(owner_problem("\xE2\x80\x9Cteam\xE2\x80\x9D").empty());
 }
 
-TEST_CASE("needs_rotation for static long-lived credentials only") {
+TEST_CASE("needs_rotation: static long-lived only") {
   Identity key;
   key.kind = IdentityKind::access_key;
   key.credential = Credential{};

@@ -65,7 +65,7 @@ TEST_CASE("hcl comments of every style are collected") {
   CHECK_FALSE(file.comments[3].own_line);
 }
 
-TEST_CASE("hcl syntax errors are reported and the rest is read") {
+TEST_CASE("hcl syntax error keeps later blocks") {
   std::vector<Diagnostic> diagnostics;
   const HclFile file = parse("resource \"a\" \"b\" {\n  x = \n}\nresource \"c\" \"d\" {\n  y = 1\n}\n", diagnostics);
   REQUIRE_FALSE(diagnostics.empty());
