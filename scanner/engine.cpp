@@ -26,6 +26,7 @@ struct UnitResult {
   ExtractOutput out;
   std::vector<InlineException> exceptions;
   std::vector<FileSummary> files;
+  std::unique_ptr<TerraformModule> module;  // Terraform units: parsed, extracted in a second phase
 };
 
 struct Unit {
@@ -205,7 +206,8 @@ void process_yaml(const DiscoveredFile& file, const ScanOptions& options, UnitRe
 }
 
 void process_terraform(const Unit& unit, const ScanOptions& options, UnitResult& result) {
-  TerraformModule module;
+  result.module = std::make_unique<TerraformModule>();
+  TerraformModule& module = *result.module;
   module.directory = unit.directory;
   for (const DiscoveredFile* file : unit.files) {
     FileSummary summary;
@@ -234,7 +236,106 @@ void process_terraform(const Unit& unit, const ScanOptions& options, UnitResult&
     // .tfvars files hold values, not declarations; they are read for syntax and comments.
     if (file->kind != FileKind::terraform_vars) module.files.push_back(std::move(parsed));
   }
-  extract_terraform(module, result.out);
+}
+
+/// Runs `work(index)` for every index below `count` on the worker pool.
+template <typename Work>
+void parallel_for(std::size_t count, unsigned jobs, const Work& work) {
+  jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(count, 1)));
+  std::atomic<std::size_t> next{0};
+  const auto loop = [&] {
+    while (true) {
+      const std::size_t index = next.fetch_add(1);
+      if (index >= count) return;
+      work(index);
+    }
+  };
+  if (jobs <= 1) {
+    loop();
+    return;
+  }
+  std::vector<std::thread> threads;
+  for (unsigned i = 0; i < jobs; ++i) threads.emplace_back(loop);
+  for (std::thread& thread : threads) thread.join();
+}
+
+constexpr int kMaxModuleDepth = 8;
+
+/// Extract the identities of `module` as called through `instance`, then of every
+/// local module it calls, in turn. `chain` holds the directories being instantiated,
+/// so that a module calling itself, directly or not, is reported instead of followed.
+void extract_module_calls(const std::map<std::string, const TerraformModule*>& modules, const TerraformModule& module,
+                          const ModuleInstance* instance, std::vector<std::string>& chain, ExtractOutput& out,
+                          std::set<std::string>& reached) {
+  for (const LocalModuleCall& call : local_module_calls(module)) {
+    const auto target = modules.find(call.directory);
+    if (target == modules.end()) continue;  // not in the scan: nothing to read
+    const Location site = call.file->source.location(call.block->start.line, call.block->start.column);
+    if (std::find(chain.begin(), chain.end(), call.directory) != chain.end()) {
+      out.diagnostics.push_back({Diagnostic::Level::warning, site.file, site.line,
+                                 "module \"" + call.name + "\" calls " + call.directory +
+                                     ", which is already being expanded (a module cycle); not followed"});
+      continue;
+    }
+    if (static_cast<int>(chain.size()) >= kMaxModuleDepth) {
+      out.diagnostics.push_back({Diagnostic::Level::warning, site.file, site.line,
+                                 "module \"" + call.name + "\" is nested more than " + std::to_string(kMaxModuleDepth) +
+                                     " levels deep; not followed"});
+      continue;
+    }
+    reached.insert(call.directory);
+    const ModuleInstance called = instantiate_call(module, instance, call);
+    extract_terraform(*target->second, out, &called);
+    chain.push_back(call.directory);
+    extract_module_calls(modules, *target->second, &called, chain, out, reached);
+    chain.pop_back();
+  }
+}
+
+/// Second phase for Terraform: a module that no other module of the scan calls is
+/// extracted as written, together with every local module it calls (as instances at
+/// the call site, arguments bound). A module that is only ever called is reported
+/// through its calls. Modules reached by neither (a cycle with no outside caller) are
+/// extracted as written.
+void extract_terraform_units(std::vector<UnitResult>& results, unsigned jobs) {
+  std::map<std::string, const TerraformModule*> modules;
+  std::vector<std::size_t> terraform;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (!results[i].module) continue;
+    modules[results[i].module->directory] = results[i].module.get();
+    terraform.push_back(i);
+  }
+  std::set<std::string> called;
+  for (const auto& [directory, module] : modules) {
+    for (const LocalModuleCall& call : local_module_calls(*module)) {
+      if (modules.count(call.directory) && call.directory != directory) called.insert(call.directory);
+    }
+  }
+
+  std::vector<std::set<std::string>> reached(results.size());
+  parallel_for(terraform.size(), jobs, [&](std::size_t slot) {
+    UnitResult& result = results[terraform[slot]];
+    const TerraformModule& module = *result.module;
+    if (called.count(module.directory)) return;
+    try {
+      extract_terraform(module, result.out);
+      std::vector<std::string> chain{module.directory};
+      extract_module_calls(modules, module, nullptr, chain, result.out, reached[terraform[slot]]);
+    } catch (const std::exception& error) {
+      result.out.diagnostics.push_back({Diagnostic::Level::error, module.directory, 0,
+                                        std::string("internal error while reading this module: ") + error.what()});
+    }
+  });
+
+  std::set<std::string> all_reached;
+  for (const auto& set : reached) all_reached.insert(set.begin(), set.end());
+  for (const std::size_t index : terraform) {
+    UnitResult& result = results[index];
+    if (called.count(result.module->directory) && !all_reached.count(result.module->directory)) {
+      extract_terraform(*result.module, result.out);
+    }
+  }
+  for (const std::size_t index : terraform) results[index].module.reset();
 }
 
 std::vector<Unit> make_units(const Discovery& discovery) {
@@ -348,6 +449,8 @@ ScanResult run_scan(const ScanOptions& options) {
   const std::vector<Unit> units = make_units(discovery);
   std::vector<UnitResult> unit_results;
   run_units(units, options, unit_results);
+  const unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  extract_terraform_units(unit_results, jobs);
 
   // Merge in unit order (discovery order), whatever order the workers finished in.
   for (UnitResult& unit : unit_results) {

@@ -76,7 +76,7 @@ std::vector<TSNode> children(TSNode node) {
 
 /// Decode HCL quoted-string escapes: \n \r \t \" \\ \uNNNN \UNNNNNNNN, and the
 /// template escapes $${ and %%{.
-std::string unescape(std::string_view raw) {
+std::string unescape(std::string_view raw, bool keep_template_escapes = false) {
   std::string out;
   out.reserve(raw.size());
   for (std::size_t i = 0; i < raw.size(); ++i) {
@@ -135,6 +135,7 @@ std::string unescape(std::string_view raw) {
     }
     if ((c == '$' || c == '%') && i + 2 < raw.size() && raw[i + 1] == c && raw[i + 2] == '{') {
       out += c;
+      if (keep_template_escapes) out += c;
       out += '{';
       i += 2;
       continue;
@@ -328,6 +329,8 @@ class HclConverter {
       if (is_type(first, "collection_value")) return read_collection(first, expr, depth);
       if (is_type(first, "function_call")) return read_call(first, expr, depth);
       if (is_type(first, "expression")) return read_expression(first, depth + 1);
+      if (is_type(first, "for_expr")) return read_for(first, expr, depth);
+      if (is_type(first, "conditional")) return read_conditional(first, expr, depth);
     }
 
     expr.kind = HclExpr::Kind::other;
@@ -368,7 +371,7 @@ class HclConverter {
       std::string raw;
       for (TSNode part : children(body)) {
         if (is_type(part, "template_literal")) {
-          raw += unescape(node_text(part));
+          raw += unescape(node_text(part), /*keep_template_escapes=*/true);
         } else if (is_type(part, "template_interpolation") || is_type(part, "template_directive")) {
           raw += node_text(part);
         }
@@ -384,7 +387,11 @@ class HclConverter {
     }
     collect_references(body, expr.references);
     // A template with no interpolation is just a string.
-    if (!interpolated) expr.kind = HclExpr::Kind::string;
+    if (!interpolated) {
+      // Without interpolation the escapes $${ and %%{ are plain text.
+      expr.kind = HclExpr::Kind::string;
+      expr.text = replace_all(replace_all(std::move(expr.text), "$${", "${"), "%%{", "%{");
+    }
     return expr;
   }
 
@@ -465,6 +472,52 @@ class HclConverter {
       if (!literal.empty() && is_type(literal.front(), "string_lit")) return string_literal_text(literal.front());
     }
     return compact(node_text(key));
+  }
+
+  // [for v in collection : value if cond] and {for k, v in collection : key => value}.
+  HclExpr& read_for(TSNode node, HclExpr& expr, uint32_t depth) {
+    const std::vector<TSNode> parts = children(node);
+    if (parts.empty()) return expr;
+    const TSNode body = parts.front();
+    expr.kind = is_type(body, "for_object_expr") ? HclExpr::Kind::for_object : HclExpr::Kind::for_tuple;
+    expr.text = std::string(node_text(node));
+    HclExpr condition;
+    for (TSNode part : children(body)) {
+      if (is_type(part, "for_intro")) {
+        for (TSNode intro : children(part)) {
+          if (is_type(intro, "identifier")) expr.keys.emplace_back(node_text(intro));
+          if (is_type(intro, "expression")) expr.items.insert(expr.items.begin(), read_expression(intro, depth + 1));
+        }
+      } else if (is_type(part, "expression")) {
+        expr.items.push_back(read_expression(part, depth + 1));
+      } else if (is_type(part, "for_cond")) {
+        for (TSNode inner : children(part)) {
+          if (is_type(inner, "expression")) {
+            condition = read_expression(inner, depth + 1);
+            expr.has_condition = true;
+          }
+        }
+      } else if (is_type(part, "ellipsis")) {
+        expr.grouped = true;
+      }
+    }
+    if (expr.has_condition) expr.items.push_back(std::move(condition));
+    collect_references(node, expr.references);
+    return expr;
+  }
+
+  HclExpr& read_conditional(TSNode node, HclExpr& expr, uint32_t depth) {
+    expr.kind = HclExpr::Kind::conditional;
+    expr.text = std::string(node_text(node));
+    for (TSNode part : children(node)) {
+      if (is_type(part, "expression")) expr.items.push_back(read_expression(part, depth + 1));
+    }
+    if (expr.items.size() != 3) {
+      expr.kind = HclExpr::Kind::other;
+      expr.items.clear();
+    }
+    collect_references(node, expr.references);
+    return expr;
   }
 
   HclExpr& read_call(TSNode node, HclExpr& expr, uint32_t depth) {

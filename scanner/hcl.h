@@ -33,12 +33,17 @@ struct HclExpr {
     object,
     reference,  // a traversal such as var.x or aws_iam_user.bot.name; `text` holds it
     call,       // a function call; `text` is the function name, `items` its arguments
-    other,      // anything else (conditionals, operations, for expressions)
+    for_tuple,  // [for v in items: value if cond]; keys = iterator names, items = {collection, value[, cond]}
+    for_object, // {for k, v in items: key => value if cond}; items = {collection, key, value[, cond]}
+    conditional,  // cond ? a : b; items = {cond, a, b}
+    other,      // anything else (operations, splats)
   };
   Kind kind = Kind::null;
   std::string text;
   bool heredoc = false;
   bool has_directive = false;  // a template with %{if} or %{for}: not statically evaluable
+  bool has_condition = false;  // for expressions: the last item is the `if` condition
+  bool grouped = false;        // for_object with `...`: values are grouped into lists
   std::vector<HclExpr> items;          // tuple items, call arguments, object values
   std::vector<std::string> keys;       // object keys, parallel to items
   std::vector<std::string> references; // every traversal inside, e.g. "var.stage"

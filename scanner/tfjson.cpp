@@ -378,8 +378,12 @@ nlohmann::json hcl_to_json(const HclExpr& expr) {
       return object;
     }
     case HclExpr::Kind::call:
-    case HclExpr::Kind::other:
       return "${" + expr.text + "(...)}";
+    case HclExpr::Kind::for_tuple:
+    case HclExpr::Kind::for_object:
+    case HclExpr::Kind::conditional:
+    case HclExpr::Kind::other:
+      return "${" + expr.text + "}";
   }
   return nullptr;
 }

@@ -91,53 +91,69 @@ void place_statements(const TfBlock& owner, const HclExpr& expr, PolicyDocument&
   }
 }
 
-const HclExpr* block_value(const HclBlock& block, const char* name) { return block.value(name); }
-
-std::vector<std::string> hcl_strings(const TerraformContext& context, const HclExpr* expr) {
+/// Strings of an attribute (a string or a list), evaluated with the block's bindings.
+std::vector<std::string> hcl_strings(const TerraformContext& context, const HclExpr* expr, const TfBindings* bindings) {
   std::vector<std::string> out;
   if (!expr) return out;
-  if (expr->kind == HclExpr::Kind::tuple) {
-    for (const HclExpr& item : expr->items) {
-      const auto text = context.string_value(&item);
-      out.push_back(text ? *text : item.text);
+  const TfValue value = context.evaluate(*expr, bindings);
+  const auto add = [&](const TfValue& item, const HclExpr* source) {
+    if (item.is_string()) {
+      out.push_back(item.get<std::string>());
+    } else if (is_unknown(item)) {
+      out.push_back("${" + item["$unknown"].get<std::string>() + "}");
+    } else if (!item.is_null()) {
+      out.push_back(source ? source->text : item.dump());
     }
+  };
+  if (value.is_array()) {
+    for (const TfValue& item : value) add(item, nullptr);
   } else {
-    const auto text = context.string_value(expr);
-    out.push_back(text ? *text : expr->text);
+    add(value, expr);
   }
   return out;
 }
 
-// data "aws_iam_policy_document": statement blocks with effect, actions, resources,
-// principals and condition blocks, each with exact positions.
+std::string name_of(const std::string& reference_part) {
+  return reference_part.substr(0, reference_part.find('['));
+}
+
+// data "aws_iam_policy_document": statement blocks (written out, or expanded from
+// `dynamic "statement"`) with effect, actions, resources, principals and conditions.
 PolicyDocument from_policy_document(const TerraformContext& context, const TfBlock& data) {
   PolicyDocument document;
   document.location = context.location(data);
   const SourceText& source = data.file->source;
-  for (const HclBlock* block : data.block->blocks_of("statement")) {
+  for (const TfBlockInstance& instance : context.blocks(*data.block, "statement")) {
+    const HclBlock* block = instance.block;
+    const TfBindings* bindings = instance.bindings.get();
     PolicyStatement statement;
-    if (const auto effect = context.string_value(block_value(*block, "effect"))) statement.effect = *effect;
-    statement.actions = hcl_strings(context, block_value(*block, "actions"));
-    statement.not_actions = hcl_strings(context, block_value(*block, "not_actions"));
-    statement.resources = hcl_strings(context, block_value(*block, "resources"));
+    if (const auto effect = context.string_value(block->value("effect"), bindings)) statement.effect = *effect;
+    statement.actions = hcl_strings(context, block->value("actions"), bindings);
+    statement.not_actions = hcl_strings(context, block->value("not_actions"), bindings);
+    statement.resources = hcl_strings(context, block->value("resources"), bindings);
     statement.location = source.location(block->start.line, block->start.column);
     if (const HclAttribute* actions = block->attribute("actions")) {
       statement.action_location = source.location(actions->start.line, actions->start.column);
     }
-    for (const HclBlock* principals : block->blocks_of("principals")) {
-      const auto type = context.string_value(block_value(*principals, "type"));
-      for (const std::string& id : hcl_strings(context, block_value(*principals, "identifiers"))) {
+    for (const TfBlockInstance& principals : context.blocks(*block, "principals", bindings)) {
+      const TfBindings* inner = principals.bindings ? principals.bindings.get() : bindings;
+      const auto type = context.string_value(principals.block->value("type"), inner);
+      for (const std::string& id : hcl_strings(context, principals.block->value("identifiers"), inner)) {
         statement.principals.emplace_back(type ? *type : "", id);
       }
     }
-    for (const HclBlock* condition : block->blocks_of("condition")) {
+    for (const TfBlockInstance& condition : context.blocks(*block, "condition", bindings)) {
+      const TfBindings* inner = condition.bindings ? condition.bindings.get() : bindings;
       TrustCondition restriction;
-      if (const auto test = context.string_value(block_value(*condition, "test"))) restriction.test = *test;
-      if (const auto variable = context.string_value(block_value(*condition, "variable"))) {
-        restriction.variable = *variable;
+      if (const auto test = context.string_value(condition.block->value("test"), inner)) restriction.test = *test;
+      const HclExpr* variable = condition.block->value("variable");
+      if (const auto text = context.string_value(variable, inner)) {
+        restriction.variable = *text;
+      } else if (variable) {
+        restriction.variable = variable->text;
       }
-      restriction.values = hcl_strings(context, block_value(*condition, "values"));
-      restriction.location = source.location(condition->start.line, condition->start.column);
+      restriction.values = hcl_strings(context, condition.block->value("values"), inner);
+      restriction.location = source.location(condition.block->start.line, condition.block->start.column);
       statement.conditions.push_back(std::move(restriction));
     }
     document.statements.push_back(std::move(statement));
@@ -150,7 +166,18 @@ PolicyDocument from_policy_document(const TerraformContext& context, const TfBlo
 PolicyDocument from_object(const TerraformContext& context, const TfBlock& owner, const HclExpr& object) {
   PolicyDocument document;
   document.location = context.location_of(owner, object);
-  nlohmann::json json = hcl_to_json(object);
+  nlohmann::json json = context.evaluate(object);
+  // Unknown parts keep their source text, as a policy reader would see them.
+  std::vector<nlohmann::json*> stack{&json};
+  while (!stack.empty()) {
+    nlohmann::json* value = stack.back();
+    stack.pop_back();
+    if (is_unknown(*value)) {
+      *value = "${" + (*value)["$unknown"].get<std::string>() + "}";
+    } else if (value->is_array() || value->is_object()) {
+      for (auto& item : *value) stack.push_back(&item);
+    }
+  }
   statements_from_json(json, document);
   const HclExpr* statements = object.field("Statement");
   std::vector<const HclExpr*> items;
@@ -193,12 +220,12 @@ PolicyDocument evaluate_policy(const TerraformContext& context, const TfBlock& o
     for (const std::string& reference : expr.references) {
       const std::vector<std::string_view> parts = split(reference, '.');
       if (parts.size() >= 3 && parts[0] == "data" && parts[1] == "aws_iam_policy_document") {
-        if (const TfBlock* data = context.data("data.aws_iam_policy_document." + std::string(parts[2]))) {
+        if (const TfBlock* data = context.data("data.aws_iam_policy_document." + name_of(std::string(parts[2])))) {
           return from_policy_document(context, *data);
         }
       }
       if (parts.size() >= 2 && parts[0] == "aws_iam_policy") {
-        if (const TfBlock* policy = context.resource("aws_iam_policy." + std::string(parts[1]))) {
+        if (const TfBlock* policy = context.resource("aws_iam_policy." + name_of(std::string(parts[1])))) {
           if (const HclExpr* body = policy->block->value("policy")) {
             if (body != &expr) return evaluate_policy(context, *policy, *body);
           }
@@ -208,6 +235,18 @@ PolicyDocument evaluate_policy(const TerraformContext& context, const TfBlock& o
   }
 
   if (expr.kind == HclExpr::Kind::string || expr.kind == HclExpr::Kind::template_) {
+    if (expr.kind == HclExpr::Kind::template_ && !expr.has_directive) {
+      // "${var.x}" inside JSON: substitute what is known, so the JSON can be read.
+      const TfValue value = context.evaluate(expr);
+      if (value.is_string()) {
+        const nlohmann::json json = nlohmann::json::parse(value.get<std::string>(), nullptr, false);
+        if (!json.is_discarded()) {
+          statements_from_json(json, document);
+          place_statements(owner, expr, document);
+          return document;
+        }
+      }
+    }
     if (expr.has_directive) {
       document.evaluable = false;
       document.problem = "policy is built with template directives and cannot be evaluated statically";

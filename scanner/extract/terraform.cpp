@@ -6,8 +6,8 @@
 
 namespace nhiscan {
 
-TerraformContext::TerraformContext(const TerraformModule& module, ExtractOutput& out)
-    : module_(module), out_(out) {
+TerraformContext::TerraformContext(const TerraformModule& module, ExtractOutput& out, const ModuleInstance* instance)
+    : module_(module), out_(out), instance_(instance) {
   for (const auto& file : module.files) {
     for (const HclBlock& block : file->hcl.blocks) {
       TfBlock entry;
@@ -73,6 +73,11 @@ const TfBlock* TerraformContext::data(const std::string& address) const {
 }
 
 std::string TerraformContext::id_for_address(const std::string& address) const {
+  // An identity made by a module call is named after the call, in the caller's directory.
+  if (instance_) {
+    const std::string& directory = instance_->caller_directory;
+    return "terraform:" + (directory.empty() ? std::string() : directory + "/") + instance_->path + "." + address;
+  }
   return "terraform:" + (module_.directory.empty() ? std::string() : module_.directory + "/") + address;
 }
 
@@ -109,10 +114,16 @@ Identity& TerraformContext::add_identity(const TfBlock& resource, IdentityKind k
   identity.name = name.empty() ? resource.address : name;
   identity.location = location(resource);
   identity.end = resource.file->source.location(resource.block->end.line, 0);
-  if (resource.block->value("for_each")) {
+  if (const HclExpr* each = resource.block->value("for_each")) {
     identity.multiplicity = "for_each";
-  } else if (resource.block->value("count")) {
+    const TfValue collection = evaluate(*each);
+    if ((collection.is_array() || (collection.is_object() && !is_unknown(collection))) && collection.empty()) {
+      identity.attributes["not_created"] = "for_each is empty";
+    }
+  } else if (const HclExpr* count = resource.block->value("count")) {
     identity.multiplicity = "count";
+    const TfValue number = evaluate(*count);
+    if (number.is_number() && number.get<double>() == 0) identity.attributes["not_created"] = "count is 0";
   }
   identity.attributes["terraform_address"] = resource.address;
   identity.attributes["terraform_type"] = resource.type;
@@ -121,6 +132,16 @@ Identity& TerraformContext::add_identity(const TfBlock& resource, IdentityKind k
 
   FileView view{&resource.file->source, &resource.file->comments};
   identity.comment_metadata = comment_metadata(view, resource.block->start.line, resource.block->end.line);
+
+  if (instance_) {
+    // Report at the call site; say where inside the module the resource is written.
+    identity.attributes["declared_in"] = identity.location.file + ":" + std::to_string(identity.location.line);
+    identity.attributes["module_call"] = instance_->path;
+    identity.location = instance_->call_site;
+    identity.end = Location{instance_->call_site.file, instance_->call_end_line, 0, 0, 0};
+    for (const MetaEntry& entry : instance_->comment_metadata) identity.comment_metadata.push_back(entry);
+    if (!instance_->for_each.empty() && identity.multiplicity == "single") identity.multiplicity = instance_->for_each;
+  }
 
   identity_index_[identity.id] = out_.identities.size();
   out_.identities.push_back(std::move(identity));
@@ -137,25 +158,6 @@ const HclExpr* TerraformContext::variable_default(const std::string& name, const
   if (found == variables_by_name_.end()) return nullptr;
   if (variable) *variable = &found->second;
   return found->second.block->value("default");
-}
-
-std::optional<std::string> TerraformContext::string_value(const HclExpr* expr) const {
-  for (int hops = 0; expr && hops < 8; ++hops) {
-    if (const auto literal = expr->literal()) return literal;
-    if (expr->kind != HclExpr::Kind::reference) return std::nullopt;
-    if (starts_with(expr->text, "var.")) {
-      const std::string name = expr->text.substr(4);
-      if (name.find('.') != std::string::npos || name.find('[') != std::string::npos) return std::nullopt;
-      expr = variable_default(name);
-    } else if (starts_with(expr->text, "local.")) {
-      const std::string name = expr->text.substr(6);
-      const auto found = locals_.find(name);
-      expr = found == locals_.end() ? nullptr : found->second;
-    } else {
-      return std::nullopt;
-    }
-  }
-  return std::nullopt;
 }
 
 std::string TerraformContext::referenced_address(const HclExpr* expr, std::initializer_list<const char*> types) const {
@@ -176,7 +178,22 @@ std::string TerraformContext::referenced_address(const HclExpr* expr, std::initi
 std::vector<MetaEntry> TerraformContext::metadata_map(const TfBlock& block, const HclExpr* map,
                                                       const std::string& source) const {
   std::vector<MetaEntry> entries;
-  if (!map || map->kind != HclExpr::Kind::object) return entries;
+  if (!map) return entries;
+  if (map->kind != HclExpr::Kind::object) {
+    // tags = var.tags, local.tags or merge(...): evaluate, and place every entry at the attribute.
+    const TfValue value = evaluate(*map);
+    if (!value.is_object() || is_unknown(value)) return entries;
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (!it->is_string() && !it->is_number() && !it->is_boolean()) continue;
+      MetaEntry entry;
+      entry.key = it.key();
+      entry.value = it->is_string() ? it->get<std::string>() : it->dump();
+      entry.location = location_of(block, *map);
+      entry.source = source;
+      entries.push_back(std::move(entry));
+    }
+    return entries;
+  }
   for (std::size_t i = 0; i < map->items.size(); ++i) {
     MetaEntry entry;
     entry.key = map->keys[i];
@@ -190,11 +207,18 @@ std::vector<MetaEntry> TerraformContext::metadata_map(const TfBlock& block, cons
   return entries;
 }
 
-void extract_terraform(const TerraformModule& module, ExtractOutput& out) {
-  TerraformContext context(module, out);
+void extract_terraform(const TerraformModule& module, ExtractOutput& out, const ModuleInstance* instance) {
+  ExtractOutput module_out;
+  TerraformContext context(module, module_out, instance);
   extract_terraform_google(context);
   extract_terraform_aws(context);
   extract_terraform_kubernetes(context);
+  for (Identity& identity : module_out.identities) {
+    if (identity.attributes.count("not_created")) continue;
+    out.identities.push_back(std::move(identity));
+  }
+  for (Observation& observation : module_out.observations) out.observations.push_back(std::move(observation));
+  for (Diagnostic& diagnostic : module_out.diagnostics) out.diagnostics.push_back(std::move(diagnostic));
 }
 
 }  // namespace nhiscan

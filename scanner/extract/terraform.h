@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "scanner/comments.h"
 #include "scanner/extract/common.h"
 #include "scanner/hcl.h"
@@ -35,9 +37,39 @@ struct TfBlock {
   std::string address;  // "aws_iam_role.deployer", or "data.aws_iam_policy_document.trust"
 };
 
+/// A value of an evaluated Terraform expression. What cannot be known statically
+/// (a resource attribute, an unsupported function) is an object {"$unknown": TEXT}.
+using TfValue = nlohmann::json;
+bool is_unknown(const TfValue& value);
+TfValue unknown_value(const std::string& text);
+
+/// Names bound while evaluating: `for` iterators, `dynamic` block iterators, `each`.
+struct TfBindings {
+  std::map<std::string, TfValue> values;
+  const TfBindings* parent = nullptr;
+  const TfValue* find(const std::string& name) const;
+};
+
+/// One call of a local module, with its arguments evaluated in the caller.
+struct ModuleInstance {
+  std::string path;                // "module.irsa", or "module.a.module.b" when nested
+  std::string caller_directory;    // module directory of the outermost caller
+  Location call_site;              // the `module` block of the outermost call
+  uint32_t call_end_line = 0;
+  std::map<std::string, TfValue> arguments;
+  std::vector<MetaEntry> comment_metadata;  // `nhi:` comments on the call
+  std::string for_each;            // "for_each" or "count" when the call repeats
+};
+
+/// A nested block as written, or one instance of a `dynamic` block with its iterator bound.
+struct TfBlockInstance {
+  const HclBlock* block = nullptr;
+  std::shared_ptr<TfBindings> bindings;  // null for a block written out
+};
+
 class TerraformContext {
  public:
-  TerraformContext(const TerraformModule& module, ExtractOutput& out);
+  TerraformContext(const TerraformModule& module, ExtractOutput& out, const ModuleInstance* instance = nullptr);
 
   const TerraformModule& module() const { return module_; }
   ExtractOutput& out() { return out_; }
@@ -69,9 +101,24 @@ class TerraformContext {
   Location location_of(const TfBlock& block, const HclExpr& expr) const;
   Location location_of(const TfBlock& block, const HclAttribute& attribute) const;
 
-  /// A string value: a literal, or a `var.x` with a literal default, or a `local.x`
-  /// that is a literal. nullopt when not statically known.
-  std::optional<std::string> string_value(const HclExpr* expr) const;
+  /// A string value: a literal, or anything that evaluates to a string, number or
+  /// boolean (variables with their defaults or module arguments, locals, templates).
+  /// nullopt when not statically known.
+  std::optional<std::string> string_value(const HclExpr* expr, const TfBindings* bindings = nullptr) const;
+
+  /// A template's text with every interpolation that evaluates to a scalar substituted
+  /// and the rest left as written ("${var.unknown}").
+  std::string partial_text(const HclExpr& expr, const TfBindings* bindings = nullptr) const;
+
+  /// Evaluate an expression (see TfValue). Depth-limited; never throws.
+  TfValue evaluate(const HclExpr& expr, const TfBindings* bindings = nullptr, int depth = 0) const;
+
+  /// Nested blocks of `type`: those written out, then each instance of `dynamic "type"`.
+  std::vector<TfBlockInstance> blocks(const HclBlock& parent, const std::string& type,
+                                      const TfBindings* outer = nullptr) const;
+
+  /// The module call this context extracts for, or null for the module as written.
+  const ModuleInstance* instance() const { return instance_; }
   /// The literal default of variable `name`, with its location.
   const HclExpr* variable_default(const std::string& name, const TfBlock** variable = nullptr) const;
 
@@ -84,8 +131,13 @@ class TerraformContext {
   std::vector<MetaEntry> metadata_map(const TfBlock& block, const HclExpr* map, const std::string& source) const;
 
  private:
+  TfValue reference(const std::string& path, const TfBindings* bindings, int depth) const;
+  TfValue call(const HclExpr& expr, const TfBindings* bindings, int depth) const;
+  TfValue template_value(const HclExpr& expr, const TfBindings* bindings, int depth) const;
+
   const TerraformModule& module_;
   ExtractOutput& out_;
+  const ModuleInstance* instance_ = nullptr;
   std::map<std::string, std::vector<TfBlock>> by_type_;
   std::map<std::string, TfBlock> by_address_;
   std::map<std::string, TfBlock> data_;
@@ -97,9 +149,26 @@ class TerraformContext {
   std::map<std::string, std::size_t> identity_index_;
 };
 
-/// Extract every identity of a module. Platform extractors are called in a fixed
-/// order; each one reads only the resource types it knows.
-void extract_terraform(const TerraformModule& module, ExtractOutput& out);
+/// Extract every identity of a module, as written or for one call of it. Platform
+/// extractors are called in a fixed order; each one reads only the resource types it
+/// knows. Resources whose `count` or `for_each` evaluates to nothing are left out.
+void extract_terraform(const TerraformModule& module, ExtractOutput& out, const ModuleInstance* instance = nullptr);
+
+/// A `module` block whose source is a local path.
+struct LocalModuleCall {
+  std::string name;
+  std::string directory;  // the called module's directory, relative to the scan root
+  const TerraformFile* file = nullptr;
+  const HclBlock* block = nullptr;
+};
+
+/// Local module calls of a module, with their target directories resolved.
+std::vector<LocalModuleCall> local_module_calls(const TerraformModule& module);
+
+/// The instance of `call` made from `caller` (itself an instance or null): arguments
+/// evaluated in the caller, location at the outermost call site.
+ModuleInstance instantiate_call(const TerraformModule& caller, const ModuleInstance* caller_instance,
+                                const LocalModuleCall& call);
 
 // Platform extractors, one file each.
 void extract_terraform_google(TerraformContext& context);

@@ -1,6 +1,8 @@
 // AWS identities in Terraform: IAM users and their access keys and login profiles,
 // roles with their trust policies, policy grants (managed, inline, attached), and
 // static keys on the provider itself.
+#include <algorithm>
+
 #include "scanner/extract/aws_policy.h"
 #include "scanner/extract/terraform.h"
 #include "scanner/text.h"
@@ -125,6 +127,21 @@ class AwsExtractor {
         trust.conditions = statement.conditions;
         trust.location = statement.location;
         role.trusts.push_back(trust);
+      }
+      // EKS IRSA: the role trusts the ServiceAccounts its `sub` condition names.
+      for (const TrustCondition& condition : statement.conditions) {
+        for (const std::string& value : condition.values) {
+          constexpr std::string_view kPrefix = "system:serviceaccount:";
+          if (!starts_with(value, kPrefix)) continue;
+          const std::string rest = value.substr(kPrefix.size());
+          const std::size_t colon = rest.find(':');
+          if (colon == std::string::npos || rest.find_first_of("*?$") != std::string::npos) continue;
+          const std::string target = "kubernetes:ServiceAccount/" + rest.substr(0, colon) + "/" + rest.substr(colon + 1);
+          const bool seen = std::any_of(role.links.begin(), role.links.end(), [&](const Link& link) {
+            return link.type == LinkType::federated_with && link.target == target;
+          });
+          if (!seen) role.links.push_back({LinkType::federated_with, target, condition.location.valid() ? condition.location : statement.location, {}});
+        }
       }
     }
     // A role summary: service role, federated (OIDC/SAML) or cross-account.

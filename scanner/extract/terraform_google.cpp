@@ -117,8 +117,14 @@ class GoogleExtractor {
     }
   }
 
-  MemberTarget member_target(const std::string& member, const HclExpr* expr) {
+  MemberTarget member_target(const std::string& member_text, const HclExpr* expr) {
     MemberTarget target;
+    std::string member = member_text;
+    // "serviceAccount:${var.project}.svc.id.goog[ns/${var.name}]": the project may be
+    // unknown while the namespace and name are not.
+    if (expr && expr->kind == HclExpr::Kind::template_ && contains(member, ".svc.id.goog[")) {
+      member = context_.partial_text(*expr);
+    }
     if (!starts_with(member, "serviceAccount:") && !(expr && contains(expr->text, "serviceAccount:"))) return target;
     // A reference to a service account of this module.
     const std::string address = context_.referenced_address(expr, {"google_service_account"});
@@ -129,7 +135,7 @@ class GoogleExtractor {
     }
     if (!starts_with(member, "serviceAccount:")) return target;
     const std::string email = member.substr(std::string("serviceAccount:").size());
-    static const std::regex kWorkload(R"(^([^\[]+)\.svc\.id\.goog\[([^/\]]+)/([^\]]+)\]$)");
+    static const std::regex kWorkload(R"(^(.+)\.svc\.id\.goog\[([^/\]]+)/([^\]]+)\]$)");
     std::smatch match;
     if (std::regex_match(email, match, kWorkload)) {
       target.kubernetes_namespace = match[2].str();

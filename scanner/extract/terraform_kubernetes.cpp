@@ -66,7 +66,12 @@ class KubernetesProviderExtractor {
     for (std::size_t i = 0; i < annotations->keys.size(); ++i) {
       const auto value = context_.string_value(&annotations->items[i]);
       const std::string text = value ? *value : annotations->items[i].text;
-      const std::string target = workload_identity_target(annotations->keys[i], text);
+      std::string target = workload_identity_target(annotations->keys[i], text);
+      // The annotation may name the Google service account by reference.
+      const std::string address = context_.referenced_address(&annotations->items[i], {"google_service_account"});
+      if (annotations->keys[i] == "iam.gke.io/gcp-service-account" && !address.empty() && context_.resource(address)) {
+        target = context_.id_for_address(address);
+      }
       if (!target.empty()) {
         identity.links.push_back({LinkType::federated_with, target, context_.location_of(resource, annotations->items[i])});
       }
