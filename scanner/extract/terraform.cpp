@@ -195,6 +195,10 @@ void extract_terraform(const TerraformModule& module, ExtractOutput& out) {
   extract_terraform_google(context);
   extract_terraform_aws(context);
   extract_terraform_kubernetes(context);
+  extract_terraform_azure(context);
+  extract_terraform_github(context);
+  extract_terraform_gitlab(context);
+  extract_terraform_vault(context);
 }
 
 }  // namespace nhiscan
