@@ -263,8 +263,10 @@ class AwsExtractor {
     for (const TfBlock& resource : context_.resources("aws_iam_user_login_profile")) {
       const HclExpr* user = resource.block->value("user");
       const std::string user_id = target(user, "aws_iam_user", users_by_name_, context_.location(resource));
+      std::string user_name = user_id;
+      if (Identity* owner = identity(user_id)) user_name = owner->name;
       Identity& password = context_.add_identity(resource, IdentityKind::password, "aws",
-                                                 "console password of " + (user_id.empty() ? resource.address : user_id));
+                                                 "console password of " + (user_name.empty() ? resource.address : user_name));
       Credential credential;
       credential.cloud = "aws";
       password.credential = credential;
@@ -367,9 +369,8 @@ class AwsExtractor {
       // Bedrock API keys can be given a lifetime in days.
       if (const HclAttribute* age = resource.block->attribute("credential_age_days")) {
         const auto days = context_.string_value(&age->value);
-        credential_identity.credential->expiry = MetaValue{days ? *days + "d" : age->value.text,
-                                                           context_.location_of(resource, age->value), "attribute",
-                                                           "credential_age_days", false, {}};
+        set_declared_expiry(credential_identity, days ? *days + "d" : age->value.text,
+                            context_.location_of(resource, age->value), "credential_age_days", days.has_value());
       }
       apply_rotation_trigger(context_, resource, credential_identity);
       if (!user_id.empty()) {

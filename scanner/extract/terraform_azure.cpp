@@ -85,8 +85,8 @@ class AzureExtractor {
     service_principals();
     passwords();
     certificates();
+    user_assigned_identities();  // before federated credentials, which link to them
     federated_credentials();
-    user_assigned_identities();
     resource_identities();
     kubernetes_clusters();
     key_vault_secrets();
@@ -194,11 +194,10 @@ class AzureExtractor {
   /// Expiry of an Entra ID password or certificate: `end_date` (a timestamp) or
   /// `end_date_relative` (a Go duration counted from creation).
   void entra_expiry(Identity& identity, const TfBlock& resource) {
-    Credential& credential = *identity.credential;
     if (const HclAttribute* end = resource.block->attribute("end_date")) {
       const auto text = context_.string_value(&end->value);
-      credential.expiry = MetaValue{text ? *text : end->value.text, context_.location_of(resource, end->value),
-                                    "attribute", "end_date", false, {}};
+      set_declared_expiry(identity, text ? *text : end->value.text, context_.location_of(resource, end->value),
+                          "end_date", text.has_value());
       return;
     }
     if (const HclAttribute* relative = resource.block->attribute("end_date_relative")) {
@@ -208,11 +207,8 @@ class AzureExtractor {
       if (text) {
         if (const auto seconds = parse_go_duration_seconds(*text)) days = duration_days_text(*seconds);
       }
-      // An unreadable duration is kept as written, so that the invalid-metadata rule
-      // can report it rather than the credential looking unbounded.
-      credential.expiry = MetaValue{days ? *days : (text ? *text : relative->value.text),
-                                    context_.location_of(resource, relative->value), "attribute",
-                                    "end_date_relative", false, {}};
+      set_declared_expiry(identity, days ? *days : (text ? *text : relative->value.text),
+                          context_.location_of(resource, relative->value), "end_date_relative", text.has_value());
       return;
     }
     // NOTE: without an end date Entra ID picks one (two years for client secrets
@@ -507,6 +503,14 @@ class AzureExtractor {
       password.attribute_locations["client_secret"] = value.location;
       if (!value.address.empty()) password.attributes["value_from"] = value.address;
     }
+    // A literal client secret is hard-coded: its fix is removal, not rotation.
+    if (value.kind == ValueSource::Kind::literal) {
+      const auto literal = context_.string_value(secret);
+      if (literal && !is_placeholder(*literal)) {
+        password.credential->is_static = false;
+        password.attributes["value"] = "literal";
+      }
+    }
     add_native_metadata(password, context_.metadata_map(resource, resource.block->value("tags"), "tag"));
     const HclExpr* client = principal.value("client_id");
     const std::string application = application_of(client);
@@ -515,7 +519,9 @@ class AzureExtractor {
     if (!owner.empty()) {
       password.links.push_back({LinkType::key_of, owner, context_.location_of(resource, *client)});
     } else if (const auto literal = context_.string_value(client)) {
-      password.attributes["client_id"] = *literal;
+      // Not "client_id": that attribute makes an identity an alias of the client id,
+      // and this record is the secret, not the service principal.
+      password.attributes["service_principal_client_id"] = *literal;
       password.links.push_back({LinkType::key_of, "azure:client-id/" + *literal, context_.location_of(resource, *client)});
     }
   }
@@ -538,9 +544,8 @@ class AzureExtractor {
         identity.attributes["content_type"] = *content_type;
       }
       if (const HclAttribute* expiration = block.attribute("expiration_date")) {
-        identity.credential->expiry = MetaValue{text_of(&expiration->value),
-                                                context_.location_of(resource, expiration->value), "attribute",
-                                                "expiration_date", false, {}};
+        set_declared_expiry(identity, text_of(&expiration->value), context_.location_of(resource, expiration->value),
+                            "expiration_date", context_.string_value(&expiration->value).has_value());
       }
       apply_rotation_trigger(context_, resource, identity);
       apply_value_source(context_, resource, "value", identity);

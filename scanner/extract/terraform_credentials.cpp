@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "scanner/extract/common.h"
+#include "scanner/metadata.h"
 #include "scanner/text.h"
 
 namespace nhiscan {
@@ -82,6 +83,16 @@ std::optional<std::string> duration_days_text(double seconds) {
   // parse_duration_days reads at most six digits.
   if (days > 999999) return std::string("999999d");
   return std::to_string(static_cast<int64_t>(days)) + "d";
+}
+
+void set_declared_expiry(Identity& identity, const std::string& value, const Location& location,
+                         const std::string& key, bool literal) {
+  if (!identity.credential) return;
+  if (literal && !Date::parse(value) && !parse_duration_days(value)) {
+    identity.native_metadata.push_back({"expires", value, location, "attribute"});
+    return;
+  }
+  identity.credential->expiry = MetaValue{value, location, "attribute", key, false, {}};
 }
 
 ValueSource value_source(const TerraformContext& context, const TfBlock& resource, const HclExpr* expr) {

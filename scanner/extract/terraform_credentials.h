@@ -25,6 +25,14 @@ std::optional<double> parse_vault_ttl_seconds(std::string_view text);
 /// zero or negative durations.
 std::optional<std::string> duration_days_text(double seconds);
 
+/// Set a credential's declared expiry: `value` is a date, a duration in days
+/// ("183d") or, when `literal` is false, an expression that Terraform computes.
+/// A literal that is neither date nor duration becomes an `expires` metadata entry
+/// instead, so that the invalid-metadata rule reports it and the credential does
+/// not pass for one with an expiry.
+void set_declared_expiry(Identity& identity, const std::string& value, const Location& location,
+                         const std::string& key, bool literal);
+
 /// Where a secret value written in an attribute comes from.
 struct ValueSource {
   enum class Kind { missing, literal, variable, resource, data, other } kind = Kind::missing;

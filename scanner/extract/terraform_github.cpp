@@ -84,9 +84,10 @@ class GithubExtractor {
     const HclBlock& block = *resource.block;
     const std::string repository = text_of(block.value("repository"));
     const auto title = context_.string_value(block.value("title"));
+    const bool named_repository = context_.string_value(block.value("repository")).has_value();
     Identity& identity = context_.add_identity(
         resource, IdentityKind::deploy_key, "github",
-        title ? *title : "deploy key of " + (repository.empty() ? resource.address : repository));
+        title ? *title : named_repository ? "deploy key of " + repository : resource.address);
     identity.credential = Credential{};
     if (!repository.empty()) identity.attributes["repository"] = repository;
     // GitHub makes a deploy key read-write unless read_only is true (provider default:

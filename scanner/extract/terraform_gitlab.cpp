@@ -54,8 +54,8 @@ class GitlabExtractor {
   void expiry(Identity& identity, const TfBlock& resource) {
     Credential& credential = *identity.credential;
     if (const HclAttribute* expires = resource.block->attribute("expires_at")) {
-      credential.expiry = MetaValue{text_of(&expires->value), context_.location_of(resource, expires->value),
-                                    "attribute", "expires_at", false, {}};
+      set_declared_expiry(identity, text_of(&expires->value), context_.location_of(resource, expires->value),
+                          "expires_at", context_.string_value(&expires->value).has_value());
     }
     const HclBlock* rotation = resource.block->block("rotation_configuration");
     if (!rotation) return;
@@ -64,8 +64,8 @@ class GitlabExtractor {
     const HclAttribute* days = rotation->attribute("expiration_days");
     if (!days || credential.expiry) return;
     const auto text = context_.string_value(&days->value);
-    credential.expiry = MetaValue{text ? *text + "d" : days->value.text, context_.location_of(resource, days->value),
-                                  "attribute", "rotation_configuration.expiration_days", false, {}};
+    set_declared_expiry(identity, text ? *text + "d" : days->value.text, context_.location_of(resource, days->value),
+                        "rotation_configuration.expiration_days", text.has_value());
   }
 
   // The access the token carries. Owner access, or the `sudo` or `admin_mode` scopes of

@@ -500,13 +500,12 @@ class GoogleExtractor {
         const auto text = context_.string_value(&ttl->value);
         const auto seconds = text ? parse_go_duration_seconds(*text) : std::nullopt;
         const auto days = seconds ? duration_days_text(*seconds) : std::nullopt;
-        secret.credential->expiry = MetaValue{days ? *days : (text ? *text : ttl->value.text),
-                                              context_.location_of(resource, ttl->value), "attribute", "ttl", false, {}};
+        set_declared_expiry(secret, days ? *days : (text ? *text : ttl->value.text),
+                            context_.location_of(resource, ttl->value), "ttl", text.has_value());
       } else if (const HclAttribute* expire = block.attribute("expire_time")) {
         const auto text = context_.string_value(&expire->value);
-        secret.credential->expiry = MetaValue{text ? *text : expire->value.text,
-                                              context_.location_of(resource, expire->value), "attribute", "expire_time",
-                                              false, {}};
+        set_declared_expiry(secret, text ? *text : expire->value.text, context_.location_of(resource, expire->value),
+                            "expire_time", text.has_value());
       }
       if (const auto found = versions.find(resource.address); found != versions.end()) {
         for (const char* value : {"secret_data", "secret_data_wo"}) {

@@ -51,6 +51,11 @@ class VaultExtractor {
       for (const HclExpr& item : list->items) {
         Grant grant;
         grant.role = text_of(&item);
+        // vault_policy.NAME.name: the policy's literal name.
+        const std::string policy = context_.referenced_address(&item, {"vault_policy"});
+        if (const TfBlock* declared = policy.empty() ? nullptr : context_.resource(policy)) {
+          if (const auto name = context_.string_value(declared->block->value("name"))) grant.role = *name;
+        }
         grant.scope = "vault";
         grant.via = resource.address;
         grant.location = context_.location(resource);
@@ -144,9 +149,10 @@ class VaultExtractor {
         const auto text = context_.string_value(&ttl->value);
         const auto seconds = text ? parse_vault_ttl_seconds(*text) : std::nullopt;
         if (const auto days = seconds ? duration_days_text(*seconds) : std::nullopt) {
-          identity.credential->expiry = MetaValue{*days, context_.location_of(*ttl_owner, ttl->value), "attribute",
-                                                  ttl->name, false, {}};
+          set_declared_expiry(identity, *days, context_.location_of(*ttl_owner, ttl->value), ttl->name, true);
           if (*seconds <= kDaySeconds) identity.credential->long_lived = false;
+        } else if (text && !seconds) {
+          set_declared_expiry(identity, *text, context_.location_of(*ttl_owner, ttl->value), ttl->name, true);
         }
       }
       apply_value_source(context_, resource, "secret_id", identity);
@@ -180,9 +186,10 @@ class VaultExtractor {
         if (!bound) bound = block.attribute("ttl");
         const auto text = bound ? context_.string_value(&bound->value) : std::nullopt;
         const auto seconds = text ? parse_vault_ttl_seconds(*text) : std::nullopt;
-        if (const auto days = seconds ? duration_days_text(*seconds) : std::nullopt) {
-          identity.credential->expiry = MetaValue{*days, context_.location_of(resource, bound->value), "attribute",
-                                                  bound->name, false, {}};
+        if (text && !seconds) {
+          set_declared_expiry(identity, *text, context_.location_of(resource, bound->value), bound->name, true);
+        } else if (const auto days = seconds ? duration_days_text(*seconds) : std::nullopt) {
+          set_declared_expiry(identity, *days, context_.location_of(resource, bound->value), bound->name, true);
           const auto renewable = context_.string_value(block.value("renewable"));
           const bool capped = bound->name == "explicit_max_ttl" || (renewable && *renewable == "false");
           if (capped && *seconds <= kDaySeconds) identity.credential->long_lived = false;
