@@ -57,14 +57,17 @@ class GitlabExtractor {
       set_declared_expiry(identity, text_of(&expires->value), context_.location_of(resource, expires->value),
                           "expires_at", context_.string_value(&expires->value).has_value());
     }
-    const HclBlock* rotation = resource.block->block("rotation_configuration");
-    if (!rotation) return;
+    // Read both as an object attribute and as a nested block.
+    const HclAttribute* attribute = resource.block->attribute("rotation_configuration");
+    const HclBlock* block = resource.block->block("rotation_configuration");
+    if (!attribute && !block) return;
     credential.rotation_mechanism = resource.address + ".rotation_configuration";
-    credential.rotation_location = context_.location(resource, rotation->start);
-    const HclAttribute* days = rotation->attribute("expiration_days");
+    credential.rotation_location = attribute ? context_.location_of(resource, attribute->value)
+                                             : context_.location(resource, block->start);
+    const HclExpr* days = attribute ? attribute->value.field("expiration_days") : block->value("expiration_days");
     if (!days || credential.expiry) return;
-    const auto text = context_.string_value(&days->value);
-    set_declared_expiry(identity, text ? *text + "d" : days->value.text, context_.location_of(resource, days->value),
+    const auto text = context_.string_value(days);
+    set_declared_expiry(identity, text ? *text + "d" : days->text, context_.location_of(resource, *days),
                         "rotation_configuration.expiration_days", text.has_value());
   }
 
@@ -80,7 +83,7 @@ class GitlabExtractor {
     grant.scope = owner_kind + " " + owner;
     grant.via = resource.address;
     grant.location = context_.location(resource);
-    if (level && iequals(grant.role, "owner")) {
+    if (level && iequals(text_of(level), "owner")) {
       grant.admin = true;
       grant.admin_reason = "owner access controls the whole " + owner_kind + ", including its members and tokens";
       grant.evidence = context_.location_of(resource, *level);
