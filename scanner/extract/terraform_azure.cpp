@@ -97,7 +97,9 @@ class AzureExtractor {
   std::string text_of(const HclExpr* expr) const {
     if (!expr) return {};
     const auto text = context_.string_value(expr);
-    return text ? *text : expr->text;
+    if (text) return *text;
+    // A call keeps only its function name in `text`.
+    return expr->kind == HclExpr::Kind::call ? expr->text + "(...)" : expr->text;
   }
 
   /// owners, notes and description of azuread resources, and their string-list tags.
@@ -626,7 +628,7 @@ class AzureExtractor {
     if (parts[type] == "azurerm_subscription") return ScopeLevel::subscription;
     if (parts[type] == "azurerm_management_group") return ScopeLevel::management_group;
     if (parts[type] == "azurerm_resource_group") return ScopeLevel::resource_group;
-    return ScopeLevel::resource;
+    return starts_with(parts[type], "azurerm_") ? ScopeLevel::resource : ScopeLevel::unknown;
   }
 
   void role_assignments() {
