@@ -1,7 +1,7 @@
-// AWS identities in Terraform: IAM users and their access keys, login profiles and
-// service-specific credentials, roles with their trust policies and instance
-// profiles, OIDC providers, policy grants (managed, inline, attached), Secrets
-// Manager secrets with their rotation, and static keys on the provider itself.
+// AWS identities in Terraform. IAM: users with their access keys, login profiles
+// and service-specific credentials, roles with their trust policies and instance
+// profiles, OIDC providers, and policy grants (managed, inline, attached). Also
+// Secrets Manager secrets with their rotation, and static keys on the provider.
 #include "scanner/extract/aws_policy.h"
 #include "scanner/extract/terraform.h"
 #include "scanner/extract/terraform_credentials.h"

@@ -1,8 +1,8 @@
-// Azure and Entra ID identities in Terraform: app registrations with their client
-// secrets, certificates and federated credentials, service principals, managed
-// identities (user-assigned, and the system-assigned ones of AKS clusters and other
-// resources), AKS service-principal secrets, Key Vault secrets that hold credentials,
-// and role assignments.
+// Azure and Entra ID identities in Terraform. Entra ID: app registrations with
+// their client secrets, certificates and federated credentials, and service
+// principals. Azure: user-assigned managed identities, the identities that Azure
+// creates for AKS clusters and other resources, AKS service-principal secrets, Key
+// Vault secrets, and role assignments.
 #include <regex>
 
 #include "scanner/extract/kubernetes_names.h"
@@ -172,7 +172,7 @@ class AzureExtractor {
     for (const TfBlock& resource : context_.resources("azuread_service_principal")) {
       const HclBlock& block = *resource.block;
       const HclExpr* client = block.value("client_id");
-      if (!client) client = block.value("application_id");  // azuread provider before 2.44
+      if (!client) client = block.value("application_id");  // the name in older azuread provider versions
       const std::string application = application_of(client);
       const std::string name =
           application.empty() ? text_of(client) : name_of(application, resource.address);
@@ -213,8 +213,8 @@ class AzureExtractor {
                           context_.location_of(resource, relative->value), "end_date_relative", text.has_value());
       return;
     }
-    // NOTE: without an end date Entra ID picks one (two years for client secrets
-    // created through the provider); that is not a declared expiry, so none is set.
+    // NOTE: without an end date Entra ID chooses one. That is not a declared expiry,
+    // so none is set and the credential is asked for a rotation policy.
     identity.attributes["expiry"] = "chosen by Entra ID";
   }
 

@@ -443,8 +443,10 @@ class GoogleExtractor {
       const HclBlock& block = *resource.block;
       const auto display = context_.string_value(block.value("display_name"));
       const auto name = context_.string_value(block.value("name"));
-      Identity& key = context_.add_identity(resource, IdentityKind::api_key, "gcp",
-                                            display ? *display : name ? *name : resource.address);
+      std::string label = resource.address;
+      if (name) label = *name;
+      if (display) label = *display;
+      Identity& key = context_.add_identity(resource, IdentityKind::api_key, "gcp", label);
       Credential credential;
       credential.cloud = "gcp";
       key.credential = credential;
@@ -466,7 +468,7 @@ class GoogleExtractor {
   }
 
   // Every Secret Manager secret is recorded: the service exists to hold credentials,
-  // and a secret id rarely says which kind. Labels and annotations are native
+  // and a secret id rarely names which kind. Labels and annotations are native
   // metadata. A `rotation` block makes Secret Manager notify the secret's topics on
   // schedule, which is the rotation mechanism; `ttl` and `expire_time` are expiries.
   void secret_manager_secrets() {

@@ -169,8 +169,10 @@ class VaultExtractor {
       const HclBlock& block = *resource.block;
       const auto display = context_.string_value(block.value("display_name"));
       const auto role = context_.string_value(block.value("role_name"));
-      Identity& identity = context_.add_identity(resource, IdentityKind::token, "vault",
-                                                 display ? *display : role ? "token of role " + *role : resource.address);
+      std::string label = resource.address;
+      if (role) label = "token of role " + *role;
+      if (display) label = *display;
+      Identity& identity = context_.add_identity(resource, IdentityKind::token, "vault", label);
       identity.credential = Credential{};
       copy_attributes(identity, resource,
                       {"role_name", "ttl", "explicit_max_ttl", "period", "renewable", "num_uses", "no_parent"});
