@@ -115,6 +115,9 @@ void merge_identities(std::vector<Identity>& identities) {
       const auto [it, inserted] = first_of_id.emplace(identity.id, i);
       if (!inserted) {
         Identity& into = identities[it->second];
+        // A Terraform resource that sets the secret adds a referenced record. A use in
+        // a workflow must stay the base, so that the merged record is still governed.
+        if (into.origin == Origin::referenced && identity.origin != Origin::referenced) std::swap(into, identity);
         merge_credentials(into, identity);
         absorb(into, identity);
         removed[i] = true;

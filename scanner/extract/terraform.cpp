@@ -213,6 +213,10 @@ void extract_terraform(const TerraformModule& module, ExtractOutput& out, const 
   extract_terraform_google(context);
   extract_terraform_aws(context);
   extract_terraform_kubernetes(context);
+  extract_terraform_azure(context);
+  extract_terraform_github(context);
+  extract_terraform_gitlab(context);
+  extract_terraform_vault(context);
   for (Identity& identity : module_out.identities) {
     if (identity.attributes.count("not_created")) continue;
     out.identities.push_back(std::move(identity));

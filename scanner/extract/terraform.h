@@ -174,5 +174,9 @@ ModuleInstance instantiate_call(const TerraformModule& caller, const ModuleInsta
 void extract_terraform_google(TerraformContext& context);
 void extract_terraform_aws(TerraformContext& context);
 void extract_terraform_kubernetes(TerraformContext& context);
+void extract_terraform_azure(TerraformContext& context);
+void extract_terraform_github(TerraformContext& context);
+void extract_terraform_gitlab(TerraformContext& context);
+void extract_terraform_vault(TerraformContext& context);
 
 }  // namespace nhiscan

@@ -1,10 +1,12 @@
-// AWS identities in Terraform: IAM users and their access keys and login profiles,
-// roles with their trust policies, policy grants (managed, inline, attached), and
-// static keys on the provider itself.
+// AWS identities in Terraform. IAM: users with their access keys, login profiles
+// and service-specific credentials, roles with their trust policies and instance
+// profiles, OIDC providers, and policy grants (managed, inline, attached). Also
+// Secrets Manager secrets with their rotation, and static keys on the provider.
 #include <algorithm>
 
 #include "scanner/extract/aws_policy.h"
 #include "scanner/extract/terraform.h"
+#include "scanner/extract/terraform_credentials.h"
 #include "scanner/text.h"
 
 namespace nhiscan {
@@ -29,6 +31,10 @@ class AwsExtractor {
     attachments();
     inline_policies();
     providers();
+    service_specific_credentials();
+    openid_connect_providers();
+    secrets();
+    instance_profiles();
   }
 
  private:
@@ -39,7 +45,16 @@ class AwsExtractor {
       if (provider.name != "aws") continue;
       const HclBlock* defaults = provider.block->block("default_tags");
       if (!defaults) continue;
-      default_tags_[provider.address] = context_.metadata_map(provider, defaults->value("tags"), "default_tags");
+      const HclExpr* tags = defaults->value("tags");
+      const TfBlock* variable = nullptr;
+      if (tags && tags->kind == HclExpr::Kind::reference && starts_with(tags->text, "var.")) {
+        // tags = var.default_tags: the variable's default map, located in its own file.
+        if (const HclExpr* fallback = context_.variable_default(tags->text.substr(4), &variable); fallback && variable) {
+          default_tags_[provider.address] = context_.metadata_map(*variable, fallback, "default_tags");
+          continue;
+        }
+      }
+      default_tags_[provider.address] = context_.metadata_map(provider, tags, "default_tags");
     }
   }
 
@@ -265,8 +280,10 @@ class AwsExtractor {
     for (const TfBlock& resource : context_.resources("aws_iam_user_login_profile")) {
       const HclExpr* user = resource.block->value("user");
       const std::string user_id = target(user, "aws_iam_user", users_by_name_, context_.location(resource));
+      std::string user_name = user_id;
+      if (Identity* owner = identity(user_id)) user_name = owner->name;
       Identity& password = context_.add_identity(resource, IdentityKind::password, "aws",
-                                                 "console password of " + (user_id.empty() ? resource.address : user_id));
+                                                 "console password of " + (user_name.empty() ? resource.address : user_name));
       Credential credential;
       credential.cloud = "aws";
       password.credential = credential;
@@ -342,6 +359,189 @@ class AwsExtractor {
       credential.cloud = "aws";
       key.credential = credential;
       key.attributes["provider"] = provider.address;
+    }
+  }
+
+  // aws_iam_service_specific_credential: a user name and password for CodeCommit or
+  // Keyspaces, or a long-term Bedrock API key, tied to an IAM user.
+  void service_specific_credentials() {
+    for (const TfBlock& resource : context_.resources("aws_iam_service_specific_credential")) {
+      const HclExpr* user = resource.block->value("user_name");
+      const std::string user_id = target(user, "aws_iam_user", users_by_name_, context_.location(resource));
+      std::string user_name = user_id;
+      if (Identity* owner = identity(user_id)) user_name = owner->name;
+      const auto service = context_.string_value(resource.block->value("service_name"));
+      const bool api_key = service && starts_with(*service, "bedrock");
+      Identity& credential_identity = context_.add_identity(
+          resource, api_key ? IdentityKind::api_key : IdentityKind::password, "aws",
+          (service ? *service : std::string("service")) + " credential of " +
+              (user_name.empty() ? std::string("an IAM user") : user_name));
+      Credential credential;
+      credential.cloud = "aws";
+      credential_identity.credential = credential;
+      if (service) credential_identity.attributes["service_name"] = *service;
+      if (const auto status = context_.string_value(resource.block->value("status"))) {
+        credential_identity.attributes["status"] = *status;
+      }
+      // Bedrock API keys can be given a lifetime in days.
+      if (const HclAttribute* age = resource.block->attribute("credential_age_days")) {
+        const auto days = context_.string_value(&age->value);
+        set_declared_expiry(credential_identity, days ? *days + "d" : age->value.text,
+                            context_.location_of(resource, age->value), "credential_age_days", days.has_value());
+      }
+      apply_rotation_trigger(context_, resource, credential_identity);
+      if (!user_id.empty()) {
+        credential_identity.links.push_back(
+            {LinkType::key_of, user_id, user ? context_.location_of(resource, *user) : credential_identity.location});
+      }
+    }
+  }
+
+  // An IAM OIDC provider lets roles trust tokens from its issuer. The conditions that
+  // restrict who may assume a role sit in each role's trust policy, so the provider
+  // itself carries no Trust record.
+  void openid_connect_providers() {
+    for (const TfBlock& resource : context_.resources("aws_iam_openid_connect_provider")) {
+      const auto url = context_.string_value(resource.block->value("url"));
+      Identity& provider = context_.add_identity(resource, IdentityKind::federated_trust, "aws",
+                                                 url ? *url : resource.address);
+      Credential credential;
+      credential.long_lived = false;
+      credential.federated = true;
+      credential.is_static = false;
+      credential.cloud = "aws";
+      provider.credential = credential;
+      if (url) provider.attributes["issuer"] = *url;
+      if (const HclExpr* clients = resource.block->value("client_id_list"); clients && clients->kind == HclExpr::Kind::tuple) {
+        std::vector<std::string> audiences;
+        for (const HclExpr& item : clients->items) {
+          const auto text = context_.string_value(&item);
+          audiences.push_back(text ? *text : item.text);
+        }
+        provider.attributes["audiences"] = join(audiences, ", ");
+      }
+      apply_tags(provider, resource);
+    }
+  }
+
+  // Every Secrets Manager secret is recorded: the service exists to hold credentials,
+  // and a secret's name rarely says which kind. Rotation comes from an
+  // aws_secretsmanager_secret_rotation resource (or the inline rotation arguments
+  // of provider versions before 5.0).
+  void secrets() {
+    std::map<std::string, const TfBlock*> rotations;  // secret address -> rotation resource
+    for (const TfBlock& rotation : context_.resources("aws_secretsmanager_secret_rotation")) {
+      const std::string secret = context_.referenced_address(rotation.block->value("secret_id"), {"aws_secretsmanager_secret"});
+      if (!secret.empty()) rotations.emplace(secret, &rotation);
+    }
+    std::map<std::string, const TfBlock*> versions;  // secret address -> version resource
+    for (const TfBlock& version : context_.resources("aws_secretsmanager_secret_version")) {
+      const std::string secret = context_.referenced_address(version.block->value("secret_id"), {"aws_secretsmanager_secret"});
+      if (!secret.empty()) versions.emplace(secret, &version);
+    }
+
+    for (const TfBlock& resource : context_.resources("aws_secretsmanager_secret")) {
+      const std::string name = name_of(resource);
+      Identity& secret = context_.add_identity(resource, IdentityKind::secret, "aws",
+                                               name.empty() ? resource.address : name);
+      secret.credential = Credential{};
+      secret.credential->cloud = "aws";
+      apply_tags(secret, resource);
+
+      const TfBlock* rotation = nullptr;
+      const HclBlock* rules = nullptr;
+      if (const auto found = rotations.find(resource.address); found != rotations.end()) {
+        rotation = found->second;
+        rules = rotation->block->block("rotation_rules");
+      } else if (resource.block->value("rotation_lambda_arn")) {
+        rotation = &resource;
+        rules = resource.block->block("rotation_rules");
+      }
+      if (rotation) {
+        secret.credential->rotation_mechanism = rotation == &resource ? resource.address + ".rotation_lambda_arn"
+                                                                      : rotation->address;
+        secret.credential->rotation_location = context_.location(*rotation);
+        if (rules) rotation_period(secret, *rotation, *rules);
+      }
+      if (const auto found = versions.find(resource.address); found != versions.end()) {
+        const TfBlock& version = *found->second;
+        for (const char* value : {"secret_string", "secret_binary", "secret_string_wo"}) {
+          if (version.block->value(value)) apply_value_source(context_, version, value, secret);
+        }
+      }
+    }
+  }
+
+  // rotation_rules { automatically_after_days = 30 } or schedule_expression = "rate(30 days)".
+  void rotation_period(Identity& secret, const TfBlock& rotation, const HclBlock& rules) {
+    if (const HclAttribute* days = rules.attribute("automatically_after_days")) {
+      if (const auto text = context_.string_value(&days->value)) {
+        secret.native_metadata.push_back({"rotation", *text + "d", context_.location_of(rotation, days->value), "rotation_rules"});
+        return;
+      }
+    }
+    const HclAttribute* schedule = rules.attribute("schedule_expression");
+    if (!schedule) return;
+    const auto text = context_.string_value(&schedule->value);
+    if (!text || !starts_with(*text, "rate(")) return;
+    // rate(N days) or rate(N hours); cron schedules are kept out of the period.
+    const std::vector<std::string_view> words = split(std::string_view(*text).substr(5), ' ');
+    if (words.size() < 2) return;
+    const std::string count(trim(words[0]));
+    const std::string unit = lower(trim(words[1]));
+    if (count.empty() || count.find_first_not_of("0123456789") != std::string::npos) return;
+    std::optional<std::string> period;
+    if (starts_with(unit, "day")) period = count + "d";
+    if (starts_with(unit, "hour")) period = duration_days_text(std::stod(count) * 3600);
+    if (period) secret.native_metadata.push_back({"rotation", *period, context_.location_of(rotation, schedule->value), "rotation_rules"});
+  }
+
+  // An instance profile lets EC2 instances run as its role: the profile and the
+  // instances that use it are consumers of the role, not identities of their own.
+  void instance_profiles() {
+    std::map<std::string, std::string> profile_roles;  // profile address -> role id
+    for (const TfBlock& resource : context_.resources("aws_iam_instance_profile")) {
+      const HclExpr* role = resource.block->value("role");
+      const std::string role_id = target(role, "aws_iam_role", roles_by_name_, context_.location(resource));
+      Identity* role_identity = identity(role_id);
+      if (!role_identity) continue;
+      profile_roles[resource.address] = role_id;
+      const auto name = context_.string_value(resource.block->value("name"));
+      role_identity->attributes["instance_profile"] = name ? *name : resource.address;
+      Consumer consumer;
+      consumer.name = resource.address;
+      consumer.kind = "resource";
+      consumer.location = context_.location(resource);
+      consumer.field = "role";
+      role_identity->consumers.push_back(consumer);
+    }
+    if (profile_roles.empty()) return;
+    const auto add_instance = [&](const TfBlock& resource, const HclExpr* profile, const std::string& field) {
+      const std::string address = context_.referenced_address(profile, {"aws_iam_instance_profile"});
+      const auto found = profile_roles.find(address);
+      if (found == profile_roles.end()) return;
+      Identity* role_identity = identity(found->second);
+      if (!role_identity) return;
+      Consumer consumer;
+      consumer.name = resource.address;
+      consumer.kind = "workload";
+      consumer.location = context_.location_of(resource, *profile);
+      consumer.field = field;
+      role_identity->consumers.push_back(consumer);
+    };
+    for (const char* type : {"aws_instance", "aws_launch_configuration"}) {
+      for (const TfBlock& resource : context_.resources(type)) {
+        if (const HclExpr* profile = resource.block->value("iam_instance_profile")) {
+          add_instance(resource, profile, "iam_instance_profile");
+        }
+      }
+    }
+    for (const TfBlock& resource : context_.resources("aws_launch_template")) {
+      const HclBlock* block = resource.block->block("iam_instance_profile");
+      if (!block) continue;
+      for (const char* field : {"name", "arn"}) {
+        if (const HclExpr* profile = block->value(field)) add_instance(resource, profile, std::string("iam_instance_profile.") + field);
+      }
     }
   }
 

@@ -1,9 +1,10 @@
 // Google Cloud identities in Terraform: service accounts, their keys, IAM grants to
-// service accounts, service-account IAM (including GKE workload identity bindings)
-// and workload identity pool providers.
+// service accounts, service-account IAM (including GKE workload identity bindings),
+// workload identity pool providers, API keys and Secret Manager secrets.
 #include <regex>
 
 #include "scanner/extract/terraform.h"
+#include "scanner/extract/terraform_credentials.h"
 #include "scanner/text.h"
 
 namespace nhiscan {
@@ -34,6 +35,8 @@ class GoogleExtractor {
     service_account_iam();
     workload_identity_providers();
     default_compute_consumers();
+    api_keys();
+    secret_manager_secrets();
   }
 
  private:
@@ -436,6 +439,87 @@ class GoogleExtractor {
         continue;
       }
       node_config(resource, resource.block->block("node_config"));
+    }
+  }
+
+  // google_apikeys_key: an API key never expires. Keys without `restrictions` work
+  // from anywhere against every enabled API.
+  void api_keys() {
+    for (const TfBlock& resource : context_.resources("google_apikeys_key")) {
+      const HclBlock& block = *resource.block;
+      const auto display = context_.string_value(block.value("display_name"));
+      const auto name = context_.string_value(block.value("name"));
+      std::string label = resource.address;
+      if (name) label = *name;
+      if (display) label = *display;
+      Identity& key = context_.add_identity(resource, IdentityKind::api_key, "gcp", label);
+      Credential credential;
+      credential.cloud = "gcp";
+      key.credential = credential;
+      if (name) key.attributes["key_name"] = *name;
+      if (const auto project = context_.string_value(block.value("project"))) key.attributes["project"] = *project;
+      const HclBlock* restrictions = block.block("restrictions");
+      if (!restrictions) {
+        key.attributes["restrictions"] = "none";
+      } else {
+        std::vector<std::string> kinds;
+        for (const HclBlock& child : restrictions->blocks) kinds.push_back(child.type);
+        key.attributes["restrictions"] = kinds.empty() ? "none" : join(kinds, ", ");
+      }
+      if (const HclAttribute* account = block.attribute("service_account_email")) {
+        key.attributes["service_account_email"] = context_.string_value(&account->value).value_or(account->value.text);
+      }
+      apply_rotation_trigger(context_, resource, key);
+    }
+  }
+
+  // Every Secret Manager secret is recorded: the service exists to hold credentials,
+  // and a secret id rarely names which kind. Labels and annotations are native
+  // metadata. A `rotation` block makes Secret Manager notify the secret's topics on
+  // schedule, which is the rotation mechanism; `ttl` and `expire_time` are expiries.
+  void secret_manager_secrets() {
+    std::map<std::string, const TfBlock*> versions;  // secret address -> version resource
+    for (const TfBlock& version : context_.resources("google_secret_manager_secret_version")) {
+      const std::string secret = context_.referenced_address(version.block->value("secret"), {"google_secret_manager_secret"});
+      if (!secret.empty()) versions.emplace(secret, &version);
+    }
+    for (const TfBlock& resource : context_.resources("google_secret_manager_secret")) {
+      const HclBlock& block = *resource.block;
+      const auto secret_id = context_.string_value(block.value("secret_id"));
+      Identity& secret = context_.add_identity(resource, IdentityKind::secret, "gcp",
+                                               secret_id ? *secret_id : resource.address);
+      secret.credential = Credential{};
+      secret.credential->cloud = "gcp";
+      add_native_metadata(secret, context_.metadata_map(resource, block.value("labels"), "label"));
+      add_native_metadata(secret, context_.metadata_map(resource, block.value("annotations"), "annotation"));
+
+      if (const HclBlock* rotation = block.block("rotation")) {
+        secret.credential->rotation_mechanism = resource.address + ".rotation";
+        secret.credential->rotation_location = context_.location(resource, rotation->start);
+        if (const HclAttribute* period = rotation->attribute("rotation_period")) {
+          const auto text = context_.string_value(&period->value);
+          const auto seconds = text ? parse_go_duration_seconds(*text) : std::nullopt;
+          const auto days = seconds ? duration_days_text(*seconds) : std::nullopt;
+          secret.native_metadata.push_back({"rotation", days ? *days : (text ? *text : period->value.text),
+                                            context_.location_of(resource, period->value), "rotation"});
+        }
+      }
+      if (const HclAttribute* ttl = block.attribute("ttl")) {
+        const auto text = context_.string_value(&ttl->value);
+        const auto seconds = text ? parse_go_duration_seconds(*text) : std::nullopt;
+        const auto days = seconds ? duration_days_text(*seconds) : std::nullopt;
+        set_declared_expiry(secret, days ? *days : (text ? *text : ttl->value.text),
+                            context_.location_of(resource, ttl->value), "ttl", text.has_value());
+      } else if (const HclAttribute* expire = block.attribute("expire_time")) {
+        const auto text = context_.string_value(&expire->value);
+        set_declared_expiry(secret, text ? *text : expire->value.text, context_.location_of(resource, expire->value),
+                            "expire_time", text.has_value());
+      }
+      if (const auto found = versions.find(resource.address); found != versions.end()) {
+        for (const char* value : {"secret_data", "secret_data_wo"}) {
+          if (found->second->block->value(value)) apply_value_source(context_, *found->second, value, secret);
+        }
+      }
     }
   }
 
