@@ -292,11 +292,12 @@ void extract_module_calls(const std::map<std::string, const TerraformModule*>& m
   }
 }
 
-/// Second phase for Terraform: a module that no other module of the scan calls is
+/// Second phase for Terraform. A module that no other module of the scan calls is
 /// extracted as written, together with every local module it calls (as instances at
-/// the call site, arguments bound). A module that is only ever called is reported
-/// through its calls. Modules reached by neither (a cycle with no outside caller) are
-/// extracted as written.
+/// the call site, arguments bound). A module that is called is reported through its
+/// calls; declarations of it that no call creates (a count or for_each that every
+/// call leaves empty, or no call reaching it, as in a cycle) are extracted as written,
+/// so that every declaration appears at least once.
 void extract_terraform_units(std::vector<UnitResult>& results, unsigned jobs) {
   std::map<std::string, const TerraformModule*> modules;
   std::vector<std::size_t> terraform;
@@ -327,14 +328,42 @@ void extract_terraform_units(std::vector<UnitResult>& results, unsigned jobs) {
     }
   });
 
-  std::set<std::string> all_reached;
-  for (const auto& set : reached) all_reached.insert(set.begin(), set.end());
+  // Which declarations of each called module some call created.
+  std::map<std::string, std::set<std::string>> created;
   for (const std::size_t index : terraform) {
-    UnitResult& result = results[index];
-    if (called.count(result.module->directory) && !all_reached.count(result.module->directory)) {
-      extract_terraform(*result.module, result.out);
+    for (const Identity& identity : results[index].out.identities) {
+      const auto directory = identity.attributes.find("module_directory");
+      const auto address = identity.attributes.find("terraform_address");
+      if (directory != identity.attributes.end() && address != identity.attributes.end()) {
+        created[directory->second].insert(address->second);
+      }
     }
   }
+  std::vector<std::size_t> called_units;
+  for (const std::size_t index : terraform) {
+    if (called.count(results[index].module->directory)) called_units.push_back(index);
+  }
+  parallel_for(called_units.size(), jobs, [&](std::size_t slot) {
+    UnitResult& result = results[called_units[slot]];
+    const TerraformModule& module = *result.module;
+    ExtractOutput written;
+    try {
+      extract_terraform(module, written);
+    } catch (const std::exception& error) {
+      result.out.diagnostics.push_back({Diagnostic::Level::error, module.directory, 0,
+                                        std::string("internal error while reading this module: ") + error.what()});
+      return;
+    }
+    const auto made = created.find(module.directory);
+    for (Identity& identity : written.identities) {
+      const auto address = identity.attributes.find("terraform_address");
+      const bool made_by_call = made != created.end() && address != identity.attributes.end() &&
+                                made->second.count(address->second);
+      if (!made_by_call) result.out.identities.push_back(std::move(identity));
+    }
+    for (Observation& observation : written.observations) result.out.observations.push_back(std::move(observation));
+    for (Diagnostic& diagnostic : written.diagnostics) result.out.diagnostics.push_back(std::move(diagnostic));
+  });
   for (const std::size_t index : terraform) results[index].module.reset();
 }
 

@@ -194,7 +194,8 @@ class WorkflowExtractor {
   // column; the tree says which job, step and input they sit in. Expressions inside
   // comments do not count; inside `run: |` they do (GitHub evaluates them there).
   std::vector<SecretUse> find_secret_uses() {
-    static const std::regex kSecret(R"(secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['"]([^'"]+)['"]\s*\]))");
+    // `secrets` must start a name: "steps.check-secrets.outputs" is not a secret.
+    static const std::regex kSecret(R"((^|[^A-Za-z0-9_.\-])secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['"]([^'"]+)['"]\s*\]))");
     static const std::regex kAllSecrets(R"((?:toJSON|toJson|tojson)\s*\(\s*secrets\s*\))");
     static const std::regex kGithubToken(R"(github\.token\b)");
     std::vector<SecretUse> uses;
@@ -221,8 +222,10 @@ class WorkflowExtractor {
         };
         for (auto it = std::sregex_iterator(expression.begin(), expression.end(), kSecret); it != std::sregex_iterator(); ++it) {
           SecretUse use;
-          use.name = (*it)[1].matched ? (*it)[1].str() : (*it)[2].str();
-          use.location = base(static_cast<std::size_t>(it->position()), static_cast<std::size_t>(it->length()));
+          use.name = (*it)[2].matched ? (*it)[2].str() : (*it)[3].str();
+          const std::size_t boundary = static_cast<std::size_t>((*it)[1].length());
+          use.location = base(static_cast<std::size_t>(it->position()) + boundary,
+                              static_cast<std::size_t>(it->length()) - boundary);
           uses.push_back(std::move(use));
         }
         for (auto it = std::sregex_iterator(expression.begin(), expression.end(), kAllSecrets); it != std::sregex_iterator(); ++it) {

@@ -114,15 +114,17 @@ Identity& TerraformContext::add_identity(const TfBlock& resource, IdentityKind k
   identity.name = name.empty() ? resource.address : name;
   identity.location = location(resource);
   identity.end = resource.file->source.location(resource.block->end.line, 0);
+  // Only a module call says what is created: a module read as written is a template
+  // whose variables callers outside the scan may set, so its defaults remove nothing.
   if (const HclExpr* each = resource.block->value("for_each")) {
     identity.multiplicity = "for_each";
-    const TfValue collection = evaluate(*each);
+    const TfValue collection = instance_ ? evaluate(*each) : TfValue();
     if ((collection.is_array() || (collection.is_object() && !is_unknown(collection))) && collection.empty()) {
       identity.attributes["not_created"] = "for_each is empty";
     }
   } else if (const HclExpr* count = resource.block->value("count")) {
     identity.multiplicity = "count";
-    const TfValue number = evaluate(*count);
+    const TfValue number = instance_ ? evaluate(*count) : TfValue();
     if (number.is_number() && number.get<double>() == 0) identity.attributes["not_created"] = "count is 0";
   }
   identity.attributes["terraform_address"] = resource.address;
@@ -137,6 +139,7 @@ Identity& TerraformContext::add_identity(const TfBlock& resource, IdentityKind k
     // Report at the call site; say where inside the module the resource is written.
     identity.attributes["declared_in"] = identity.location.file + ":" + std::to_string(identity.location.line);
     identity.attributes["module_call"] = instance_->path;
+    identity.attributes["module_directory"] = module_.directory;
     identity.location = instance_->call_site;
     identity.end = Location{instance_->call_site.file, instance_->call_end_line, 0, 0, 0};
     for (const MetaEntry& entry : instance_->comment_metadata) identity.comment_metadata.push_back(entry);
