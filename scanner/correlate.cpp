@@ -188,6 +188,52 @@ void merge_identities(std::vector<Identity>& identities) {
   std::stable_sort(identities.begin(), identities.end(), by_location);
 }
 
+void correlate(std::vector<Identity>& identities) {
+  std::map<std::string, std::vector<std::size_t>> by_id;
+  for (std::size_t i = 0; i < identities.size(); ++i) by_id[identities[i].id].push_back(i);
+  const auto declared = [&](const std::string& id) -> Identity* {
+    const auto found = by_id.find(id);
+    if (found == by_id.end()) return nullptr;
+    for (const std::size_t index : found->second) {
+      if (identities[index].origin != Origin::referenced) return &identities[index];
+    }
+    return nullptr;
+  };
+
+  for (Identity& identity : identities) {
+    if (identity.kind != IdentityKind::ci_secret || identity.origin == Origin::referenced) continue;
+    for (const Link& link : identity.links) {
+      if (link.type != LinkType::set_by) continue;
+      Identity* setter = declared(link.target);
+      if (!setter || setter == &identity) continue;
+      identity.attributes["governed_by"] = setter->id;
+      for (const Consumer& consumer : identity.consumers) setter->consumers.push_back(consumer);
+      std::sort(setter->consumers.begin(), setter->consumers.end(),
+                [](const Consumer& a, const Consumer& b) { return a.location < b.location; });
+      break;
+    }
+  }
+
+  // A federation claimed by A (federated_with B) and allowed by B (federated_with A).
+  for (Identity& identity : identities) {
+    for (Link& link : identity.links) {
+      if (link.type != LinkType::federated_with || link.confirmed_by.valid()) continue;
+      const auto found = by_id.find(link.target);
+      if (found == by_id.end()) continue;
+      for (const std::size_t index : found->second) {
+        const Identity& other = identities[index];
+        for (const Link& back : other.links) {
+          if (back.type == LinkType::federated_with && back.target == identity.id) {
+            link.confirmed_by = back.location;
+            break;
+          }
+        }
+        if (link.confirmed_by.valid()) break;
+      }
+    }
+  }
+}
+
 void apply_observations(std::vector<Identity>& identities, const std::vector<Observation>& observations) {
   // Roles with wildcard rules, keyed "ClusterRole/NAME" or "Role/NAMESPACE/NAME".
   std::map<std::string, const Observation*> wildcard_roles;

@@ -16,6 +16,13 @@ namespace nhiscan {
 /// is sorted by file, line and id.
 void merge_identities(std::vector<Identity>& identities);
 
+/// Connect the merged model across platforms:
+/// - a workflow secret set by a Terraform resource (github_actions_secret) is governed
+///   at that declaration, which gains the workflow's uses as consumers;
+/// - a federation written on one side (a ServiceAccount's workload-identity annotation)
+///   is confirmed by the other (the IAM binding or trust condition naming it).
+void correlate(std::vector<Identity>& identities);
+
 /// Apply facts from observations to the merged model, such as a ClusterRole with
 /// wildcard rules making the grants that bind it admin-level.
 void apply_observations(std::vector<Identity>& identities, const std::vector<Observation>& observations);

@@ -511,6 +511,7 @@ ScanResult run_scan(const ScanOptions& options) {
   governance_options.inventory = inventory ? &*inventory : nullptr;
   resolve_governance(result.identities, governance_options);
   inherit_governance(result.identities);
+  correlate(result.identities);
   apply_observations(result.identities, result.observations);
 
   if (inventory) {

@@ -38,6 +38,8 @@ void fill_from(Governance& governance, const std::vector<MetaEntry>& entries, co
 }  // namespace
 
 bool is_governed(const Identity& identity) {
+  // A workflow secret that a Terraform resource sets is governed at that resource.
+  if (identity.attributes.count("governed_by")) return false;
   return identity.origin != Origin::referenced && !identity.ephemeral && !identity.governance_exempt;
 }
 
