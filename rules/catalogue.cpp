@@ -40,6 +40,9 @@ const std::vector<std::unique_ptr<Rule>>& rule_catalogue() {
     list.push_back(make_invalid_governance_metadata());
     list.push_back(make_overprivileged_identity());
     list.push_back(make_default_service_account());
+    list.push_back(make_identity_shared_across_environments());
+    list.push_back(make_identity_shared_by_workloads());
+    list.push_back(make_orphaned_credential());
     list.push_back(make_expired_exception());
     list.push_back(make_exception_without_expiry());
     std::sort(list.begin(), list.end(),

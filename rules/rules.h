@@ -17,6 +17,9 @@ std::unique_ptr<Rule> make_unknown_owner();
 std::unique_ptr<Rule> make_invalid_governance_metadata();
 std::unique_ptr<Rule> make_overprivileged_identity();
 std::unique_ptr<Rule> make_default_service_account();
+std::unique_ptr<Rule> make_identity_shared_across_environments();
+std::unique_ptr<Rule> make_identity_shared_by_workloads();
+std::unique_ptr<Rule> make_orphaned_credential();
 std::unique_ptr<Rule> make_expired_exception();
 std::unique_ptr<Rule> make_exception_without_expiry();
 

@@ -35,6 +35,12 @@ std::vector<std::string> aliases_of(const Identity& identity) {
   if (identity.platform == "aws" && !attribute("role_name").empty()) aliases.push_back("aws:role/" + attribute("role_name"));
   if (identity.platform == "aws" && !attribute("user_name").empty()) aliases.push_back("aws:user/" + attribute("user_name"));
   if (!attribute("kubernetes_id").empty()) aliases.push_back(attribute("kubernetes_id"));
+  // A ServiceAccount written without a namespace is applied with `-n`: a binding in any
+  // namespace may name it.
+  if (identity.platform == "kubernetes" && identity.kind == IdentityKind::service_account &&
+      !attribute("namespace_unspecified").empty()) {
+    aliases.push_back("kubernetes:ServiceAccount/*/" + identity.id.substr(identity.id.rfind('/') + 1));
+  }
   if (!attribute("client_id").empty()) aliases.push_back("azure:client-id/" + attribute("client_id"));
   return aliases;
 }
@@ -125,7 +131,10 @@ void merge_identities(std::vector<Identity>& identities) {
       continue;
     }
     if (identity.origin != Origin::referenced) continue;
-    const auto found = declared.find(identity.id);
+    auto found = declared.find(identity.id);
+    if (found == declared.end() && identity.platform == "kubernetes" && starts_with(identity.id, "kubernetes:ServiceAccount/")) {
+      found = declared.find("kubernetes:ServiceAccount/*/" + identity.id.substr(identity.id.rfind('/') + 1));
+    }
     if (found != declared.end()) {
       Identity& into = identities[nearest(found->second, identity.location.file)];
       absorb(into, identity);

@@ -355,11 +355,26 @@ void extract_terraform_units(std::vector<UnitResult>& results, unsigned jobs) {
       return;
     }
     const auto made = created.find(module.directory);
-    for (Identity& identity : written.identities) {
+    std::vector<bool> keep(written.identities.size(), false);
+    std::map<std::string, std::size_t> by_id;
+    for (std::size_t i = 0; i < written.identities.size(); ++i) {
+      const Identity& identity = written.identities[i];
+      by_id.emplace(identity.id, i);
       const auto address = identity.attributes.find("terraform_address");
-      const bool made_by_call = made != created.end() && address != identity.attributes.end() &&
-                                made->second.count(address->second);
-      if (!made_by_call) result.out.identities.push_back(std::move(identity));
+      keep[i] = made == created.end() || address == identity.attributes.end() || !made->second.count(address->second);
+    }
+    // A credential kept as written keeps its account too, even when calls create that
+    // account: a key must not point at an account the report leaves out.
+    for (std::size_t i = 0; i < written.identities.size(); ++i) {
+      if (!keep[i]) continue;
+      for (const Link& link : written.identities[i].links) {
+        if (link.type != LinkType::key_of && link.type != LinkType::token_of) continue;
+        const auto target = by_id.find(link.target);
+        if (target != by_id.end()) keep[target->second] = true;
+      }
+    }
+    for (std::size_t i = 0; i < written.identities.size(); ++i) {
+      if (keep[i]) result.out.identities.push_back(std::move(written.identities[i]));
     }
     for (Observation& observation : written.observations) result.out.observations.push_back(std::move(observation));
     for (Diagnostic& diagnostic : written.diagnostics) result.out.diagnostics.push_back(std::move(diagnostic));

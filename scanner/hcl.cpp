@@ -296,34 +296,43 @@ class HclConverter {
   }
 
   HclExpr read_expression(TSNode node, uint32_t depth) {
+    return read_parts(node, children(node), 0, 0, depth);
+  }
+
+  /// An expression from `parts[begin, end)` (end 0: all): tree-sitter-hcl writes a
+  /// traversal as sibling nodes (variable_expr, get_attr, index) and gives binary
+  /// operands no wrapper node, so expressions are read from node ranges.
+  HclExpr read_parts(TSNode whole, const std::vector<TSNode>& all, std::size_t begin, std::size_t end, uint32_t depth) {
+    if (end == 0) end = all.size();
     HclExpr expr;
-    expr.start = start(node);
-    expr.end = end(node);
+    if (begin >= end) {
+      expr.kind = HclExpr::Kind::other;
+      return expr;
+    }
+    const TSNode first = all[begin];
+    const TSNode last = all[end - 1];
+    const uint32_t begin_byte = ts_node_start_byte(first), end_byte = ts_node_end_byte(last);
+    const std::string_view text = std::string_view(text_).substr(begin_byte, end_byte - begin_byte);
+    expr.start = start(first);
+    expr.end = this->end(last);
     if (depth >= limits_.max_depth) {
       expr.kind = HclExpr::Kind::other;
-      expr.text = std::string(node_text(node).substr(0, 200));
+      expr.text = std::string(text.substr(0, 200));
       return expr;
     }
+    (void)whole;
 
-    const std::vector<TSNode> parts = children(node);
-    if (parts.empty()) {
-      expr.kind = HclExpr::Kind::other;
-      expr.text = std::string(node_text(node));
-      return expr;
-    }
-
-    const TSNode first = parts.front();
-    const bool traversal = std::all_of(parts.begin() + 1, parts.end(), [](TSNode part) {
+    const bool traversal = std::all_of(all.begin() + static_cast<std::ptrdiff_t>(begin) + 1,
+                                       all.begin() + static_cast<std::ptrdiff_t>(end), [](TSNode part) {
       return is_type(part, "get_attr") || is_type(part, "index") || is_type(part, "splat");
     });
-
     if (is_type(first, "variable_expr") && traversal) {
       expr.kind = HclExpr::Kind::reference;
-      expr.text = compact(node_text(node));
+      expr.text = compact(text);
       expr.references.push_back(expr.text);
       return expr;
     }
-    if (parts.size() == 1) {
+    if (end - begin == 1) {
       if (is_type(first, "literal_value")) return read_literal(first, expr);
       if (is_type(first, "template_expr")) return read_template(first, expr);
       if (is_type(first, "collection_value")) return read_collection(first, expr, depth);
@@ -331,11 +340,48 @@ class HclConverter {
       if (is_type(first, "expression")) return read_expression(first, depth + 1);
       if (is_type(first, "for_expr")) return read_for(first, expr, depth);
       if (is_type(first, "conditional")) return read_conditional(first, expr, depth);
+      if (is_type(first, "operation")) return read_operation(first, expr, depth);
     }
 
     expr.kind = HclExpr::Kind::other;
+    expr.text = std::string(text);
+    for (std::size_t i = begin; i < end; ++i) collect_references(all[i], expr.references);
+    return expr;
+  }
+
+  // `a && b`, `x == "y"`, `!a`: the operator is the one unnamed child.
+  HclExpr& read_operation(TSNode node, HclExpr& expr, uint32_t depth) {
+    const std::vector<TSNode> parts = children(node);
     expr.text = std::string(node_text(node));
+    if (parts.empty()) {
+      expr.kind = HclExpr::Kind::other;
+      return expr;
+    }
+    const TSNode operation = parts.front();
+    const std::vector<TSNode> operands = children(operation);
+    std::size_t op = operands.size();
+    for (std::size_t i = 0; i < operands.size(); ++i) {
+      if (!ts_node_is_named(operands[i])) {
+        op = i;
+        break;
+      }
+    }
     collect_references(node, expr.references);
+    if (op == operands.size()) {
+      expr.kind = HclExpr::Kind::other;
+      return expr;
+    }
+    const std::string symbol(node_text(operands[op]));
+    expr.kind = HclExpr::Kind::operation;
+    std::vector<std::string> references = std::move(expr.references);
+    if (is_type(operation, "unary_operation")) {
+      expr.items.push_back(read_parts(operation, operands, op + 1, 0, depth + 1));
+    } else {
+      expr.items.push_back(read_parts(operation, operands, 0, op, depth + 1));
+      expr.items.push_back(read_parts(operation, operands, op + 1, 0, depth + 1));
+    }
+    expr.references = std::move(references);
+    expr.text = symbol;
     return expr;
   }
 

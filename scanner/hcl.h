@@ -36,7 +36,8 @@ struct HclExpr {
     for_tuple,  // [for v in items: value if cond]; keys = iterator names, items = {collection, value[, cond]}
     for_object, // {for k, v in items: key => value if cond}; items = {collection, key, value[, cond]}
     conditional,  // cond ? a : b; items = {cond, a, b}
-    other,      // anything else (operations, splats)
+    operation,  // `text` is the operator: items = {left, right}, or {operand} for ! and unary -
+    other,      // anything else (splats, unreadable parts)
   };
   Kind kind = Kind::null;
   std::string text;

@@ -382,6 +382,7 @@ nlohmann::json hcl_to_json(const HclExpr& expr) {
     case HclExpr::Kind::for_tuple:
     case HclExpr::Kind::for_object:
     case HclExpr::Kind::conditional:
+    case HclExpr::Kind::operation:
     case HclExpr::Kind::other:
       return "${" + expr.text + "}";
   }

@@ -96,6 +96,8 @@ class ManifestExtractor {
     if (name.empty()) return;
     const std::string ns = namespace_of(root);
     Identity identity = start(root, IdentityKind::service_account, kubernetes_service_account_id(ns, name), ns + "/" + name);
+    // Without metadata.namespace the manifest lands in the namespace it is applied to.
+    if (metadata_field(root, "namespace").empty()) identity.attributes["namespace_unspecified"] = "true";
 
     const YamlId annotations = doc_.path(root, {"metadata", "annotations"});
     if (doc_.is_mapping(annotations)) {

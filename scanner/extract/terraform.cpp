@@ -222,6 +222,15 @@ void extract_terraform(const TerraformModule& module, ExtractOutput& out, const 
   extract_terraform_vault(context);
   for (Identity& identity : module_out.identities) {
     if (identity.attributes.count("not_created")) continue;
+    // Identities an extractor placed itself (a nested block's credential) are reported at
+    // the call site too, like those made through add_identity.
+    if (instance && identity.origin != Origin::referenced && !identity.attributes.count("module_call")) {
+      identity.attributes["declared_in"] = identity.location.file + ":" + std::to_string(identity.location.line);
+      identity.attributes["module_call"] = instance->path;
+      identity.attributes["module_directory"] = module.directory;
+      identity.location = instance->call_site;
+      identity.end = Location{instance->call_site.file, instance->call_end_line, 0, 0, 0};
+    }
     out.identities.push_back(std::move(identity));
   }
   for (Observation& observation : module_out.observations) out.observations.push_back(std::move(observation));

@@ -133,6 +133,7 @@ class TerraformContext {
  private:
   TfValue reference(const std::string& path, const TfBindings* bindings, int depth) const;
   TfValue call(const HclExpr& expr, const TfBindings* bindings, int depth) const;
+  TfValue operation(const HclExpr& expr, const TfBindings* bindings, int depth) const;
   TfValue template_value(const HclExpr& expr, const TfBindings* bindings, int depth) const;
 
   const TerraformModule& module_;

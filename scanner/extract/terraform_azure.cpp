@@ -520,7 +520,7 @@ class AzureExtractor {
     const std::string owner = !application.empty() ? application : service_principal;
     if (!owner.empty()) {
       password.links.push_back({LinkType::key_of, owner, context_.location_of(resource, *client)});
-    } else if (const auto literal = context_.string_value(client)) {
+    } else if (const auto literal = context_.string_value(client); literal && !literal->empty()) {
       // Not "client_id": that attribute makes an identity an alias of the client id,
       // and this record is the secret, not the service principal.
       password.attributes["service_principal_client_id"] = *literal;

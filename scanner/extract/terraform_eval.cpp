@@ -190,10 +190,49 @@ TfValue TerraformContext::evaluate(const HclExpr& expr, const TfBindings* bindin
       }
       return result;
     }
+    case HclExpr::Kind::operation:
+      return operation(expr, bindings, depth);
     case HclExpr::Kind::other:
       return unknown_value(expr.text);
   }
   return unknown_value(expr.text);
+}
+
+TfValue TerraformContext::operation(const HclExpr& expr, const TfBindings* bindings, int depth) const {
+  const std::string& symbol = expr.text;
+  const std::string shown = "(" + symbol + " expression)";
+  if (expr.items.size() == 1) {
+    const TfValue operand = evaluate(expr.items[0], bindings, depth + 1);
+    if (symbol == "!" && operand.is_boolean()) return !operand.get<bool>();
+    if (symbol == "-" && operand.is_number()) return -operand.get<double>();
+    return unknown_value(shown);
+  }
+  if (expr.items.size() != 2) return unknown_value(shown);
+  const TfValue left = evaluate(expr.items[0], bindings, depth + 1);
+  // && and || decide on one known side: false && unknown is false.
+  if (symbol == "&&" || symbol == "||") {
+    const bool is_and = symbol == "&&";
+    if (left.is_boolean() && left.get<bool>() != is_and) return !is_and;
+    const TfValue right = evaluate(expr.items[1], bindings, depth + 1);
+    if (right.is_boolean() && right.get<bool>() != is_and) return !is_and;
+    if (left.is_boolean() && right.is_boolean()) return is_and;
+    return unknown_value(shown);
+  }
+  const TfValue right = evaluate(expr.items[1], bindings, depth + 1);
+  if (is_unknown(left) || is_unknown(right)) return unknown_value(shown);
+  if (symbol == "==") return left == right;
+  if (symbol == "!=") return left != right;
+  if (!left.is_number() || !right.is_number()) return unknown_value(shown);
+  const double a = left.get<double>(), b = right.get<double>();
+  if (symbol == "<") return a < b;
+  if (symbol == "<=") return a <= b;
+  if (symbol == ">") return a > b;
+  if (symbol == ">=") return a >= b;
+  if (symbol == "+") return a + b;
+  if (symbol == "-") return a - b;
+  if (symbol == "*") return a * b;
+  if (symbol == "/" && b != 0) return a / b;
+  return unknown_value(shown);
 }
 
 TfValue TerraformContext::reference(const std::string& path, const TfBindings* bindings, int depth) const {
