@@ -17,5 +17,12 @@ std::unique_ptr<Rule> make_unknown_owner();
 std::unique_ptr<Rule> make_invalid_governance_metadata();
 std::unique_ptr<Rule> make_overprivileged_identity();
 std::unique_ptr<Rule> make_default_service_account();
+std::unique_ptr<Rule> make_static_cloud_credential_in_ci();
+std::unique_ptr<Rule> make_hardcoded_secret();
+std::unique_ptr<Rule> make_long_lived_service_account_token();
+std::unique_ptr<Rule> make_secrets_exposed_to_third_party();
+std::unique_ptr<Rule> make_unrestricted_token_permissions();
+std::unique_ptr<Rule> make_unrestricted_federated_trust();
+std::unique_ptr<Rule> make_credential_exposed_in_output();
 
 }  // namespace nhiscan

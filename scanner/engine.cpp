@@ -11,6 +11,7 @@
 #include "scanner/correlate.h"
 #include "scanner/extract/github_actions.h"
 #include "scanner/extract/kubernetes.h"
+#include "scanner/extract/secrets.h"
 #include "scanner/extract/terraform.h"
 #include "scanner/governance.h"
 #include "scanner/inventory_file.h"
@@ -151,12 +152,17 @@ void process_yaml(const DiscoveredFile& file, const ScanOptions& options, UnitRe
     return;
   }
 
+  // Known credential formats are looked for in the whole text, so that documents and
+  // files that are not parsed below are covered too.
+  const std::vector<SecretMatch> secret_matches = find_secret_formats(source->text());
+
   const std::vector<YamlChunk> chunks = split_yaml_documents(source->text());
   summary.documents = static_cast<uint32_t>(chunks.size());
   if (chunks.size() > options.limits.max_documents) {
     result.out.diagnostics.push_back({Diagnostic::Level::warning, file.relative, 0,
                                       "file has " + std::to_string(chunks.size()) + " YAML documents, more than the limit of " +
                                           std::to_string(options.limits.max_documents) + "; skipped"});
+    add_unowned_secrets(*source, secret_matches, result.out);
     summary.skipped = true;
     result.files.push_back(summary);
     return;
@@ -164,6 +170,7 @@ void process_yaml(const DiscoveredFile& file, const ScanOptions& options, UnitRe
 
   // NOTE: Helm templates are not YAML until rendered; they are not read yet.
   if (file.kind == FileKind::helm_template) {
+    add_unowned_secrets(*source, secret_matches, result.out);
     summary.skipped = true;
     result.files.push_back(summary);
     return;
@@ -198,6 +205,8 @@ void process_yaml(const DiscoveredFile& file, const ScanOptions& options, UnitRe
       // TODO: GitLab CI, Azure Pipelines, CircleCI, Bitbucket and Helm values extractors.
       break;
   }
+  // After the extractors, which record the values whose owner they know.
+  add_unowned_secrets(*source, secret_matches, result.out);
   auto exceptions = read_exceptions(*source, index, result.out.diagnostics);
   for (auto& exception : exceptions) result.exceptions.push_back(std::move(exception));
   result.files.push_back(summary);
@@ -206,6 +215,7 @@ void process_yaml(const DiscoveredFile& file, const ScanOptions& options, UnitRe
 void process_terraform(const Unit& unit, const ScanOptions& options, UnitResult& result) {
   TerraformModule module;
   module.directory = unit.directory;
+  std::vector<std::pair<const TerraformFile*, std::vector<SecretMatch>>> secret_matches;
   for (const DiscoveredFile* file : unit.files) {
     FileSummary summary;
     summary.path = file->relative;
@@ -230,10 +240,19 @@ void process_terraform(const Unit& unit, const ScanOptions& options, UnitResult&
     for (auto& exception : exceptions) result.exceptions.push_back(std::move(exception));
     summary.documents = summary.parsed_documents = 1;
     result.files.push_back(summary);
-    // .tfvars files hold values, not declarations; they are read for syntax and comments.
-    if (file->kind != FileKind::terraform_vars) module.files.push_back(std::move(parsed));
+    std::vector<SecretMatch> matches = find_secret_formats(parsed->source.text());
+    // .tfvars files hold values, not declarations; they are read for syntax, comments
+    // and literal secrets.
+    if (file->kind == FileKind::terraform_vars) {
+      extract_tfvars_secrets(parsed->source, parsed->hcl, result.out);
+      add_unowned_secrets(parsed->source, matches, result.out);
+      continue;
+    }
+    secret_matches.emplace_back(parsed.get(), std::move(matches));
+    module.files.push_back(std::move(parsed));
   }
   extract_terraform(module, result.out);
+  for (const auto& [parsed, matches] : secret_matches) add_unowned_secrets(parsed->source, matches, result.out);
 }
 
 std::vector<Unit> make_units(const Discovery& discovery) {

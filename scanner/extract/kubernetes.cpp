@@ -2,7 +2,10 @@
 
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "scanner/extract/kubernetes_names.h"
+#include "scanner/extract/secrets.h"
 #include "scanner/text.h"
 
 namespace nhiscan {
@@ -116,18 +119,105 @@ class ManifestExtractor {
 
   void secret(YamlId root) {
     const std::string type(doc_.scalar(doc_.get(root, "type")));
-    if (type != "kubernetes.io/service-account-token") return;
     const std::string name = metadata_field(root, "name");
     const std::string ns = namespace_of(root);
+    std::vector<HardcodedValue> literals = secret_data(root);
+    if (type != "kubernetes.io/service-account-token") {
+      // Other Secrets are identities here only when they hold literal secret material.
+      if (literals.empty()) return;
+      Identity secret = start(root, IdentityKind::secret, "kubernetes:Secret/" + ns + "/" + name, ns + "/" + name);
+      secret.governance_exempt = true;
+      secret.attributes["secret_type"] = type.empty() ? "Opaque" : type;
+      secret.hardcoded = std::move(literals);
+      out_.identities.push_back(std::move(secret));
+      return;
+    }
     Identity token = start(root, IdentityKind::token, "kubernetes:Secret/" + ns + "/" + name, ns + "/" + name);
     token.credential = Credential{};
     token.attributes["secret_type"] = type;
+    token.hardcoded = std::move(literals);
     const YamlId annotations = doc_.path(root, {"metadata", "annotations"});
     const YamlId account = doc_.get(annotations, "kubernetes.io/service-account.name");
     if (doc_.is_scalar(account)) {
       token.links.push_back({LinkType::token_of, kubernetes_service_account_id(ns, doc_.node(account).value), at(account)});
     }
     out_.identities.push_back(std::move(token));
+  }
+
+  // Literal secret material in `data` (base64, decoded here) and `stringData`: a known
+  // credential format (JSON Web Tokens included), registry credentials in a docker
+  // config, or a real-looking value under a secret-named key.
+  std::vector<HardcodedValue> secret_data(YamlId root) const {
+    std::vector<HardcodedValue> values;
+    for (const char* section : {"data", "stringData"}) {
+      const YamlId map = doc_.get(root, section);
+      if (!doc_.is_mapping(map)) continue;
+      const bool encoded = std::string_view(section) == "data";
+      for (const YamlEntry& entry : doc_.node(map).entries) {
+        if (!doc_.is_scalar(entry.value)) continue;
+        const std::string key(doc_.scalar(entry.key));
+        const std::string_view written = doc_.scalar(entry.value);
+        if (is_expression(written)) continue;
+        std::string value(written);
+        if (encoded) {
+          const auto decoded = decode_base64(written);
+          if (!decoded) continue;
+          value = *decoded;
+        }
+        std::string detector;
+        if (key == ".dockerconfigjson" || key == ".dockercfg") {
+          if (has_registry_password(value)) detector = "registry-credentials";
+        } else {
+          detector = secret_format(value, true);
+          if (detector.empty()) detector = classify_secret_literal(key, value);
+        }
+        if (detector.empty()) continue;
+        const YamlNode& node = doc_.node(entry.value);
+        // The value runs to the end of its first line; excerpts mask all of it.
+        const Location where = source_.location(node.line, node.column, node.line, 0);
+        values.push_back(hardcoded_value(where, std::string(section) + "." + key, detector, value));
+      }
+    }
+    return values;
+  }
+
+  static bool has_registry_password(const std::string& config) {
+    const nlohmann::json json = nlohmann::json::parse(config, nullptr, false);
+    if (!json.is_object()) return false;
+    const nlohmann::json& auths = json.contains("auths") && json["auths"].is_object() ? json["auths"] : json;
+    for (const auto& [registry, entry] : auths.items()) {
+      if (!entry.is_object()) continue;
+      for (const char* field : {"auth", "password", "identitytoken"}) {
+        if (!entry.contains(field) || !entry[field].is_string()) continue;
+        const std::string text = entry[field].get<std::string>();
+        if (!is_placeholder(text)) return true;
+      }
+    }
+    return false;
+  }
+
+  // env: [{name: DB_PASSWORD, value: "..."}] in the containers of a pod spec.
+  void container_env_literals(YamlId spec, const std::string& workload) {
+    for (const char* list : {"initContainers", "containers"}) {
+      const YamlId containers = doc_.get(spec, list);
+      if (!doc_.is_sequence(containers)) continue;
+      for (const YamlId container : doc_.node(containers).items) {
+        const YamlId env = doc_.get(container, "env");
+        if (!doc_.is_sequence(env)) continue;
+        for (const YamlId variable : doc_.node(env).items) {
+          const std::string name(doc_.scalar(doc_.get(variable, "name")));
+          const YamlId value = doc_.get(variable, "value");
+          if (name.empty() || !doc_.is_scalar(value)) continue;
+          const std::string detector = classify_secret_literal(name, doc_.scalar(value));
+          if (detector.empty()) continue;
+          const YamlNode& node = doc_.node(value);
+          const Location where = source_.location(node.line, node.column, node.line, 0);
+          Identity& secret = add_literal_secret(out_, "kubernetes:" + workload + "/env/" + name, "kubernetes",
+                                                "env " + name + " of " + workload, where);
+          secret.hardcoded.push_back(hardcoded_value(where, "env " + name, detector, doc_.scalar(value)));
+        }
+      }
+    }
   }
 
   void binding(YamlId root, bool cluster) {
@@ -200,6 +290,7 @@ class ManifestExtractor {
     const YamlId spec = spec_entry->value;
     const std::string ns = namespace_of(root);
     const std::string workload = kind + "/" + ns + "/" + metadata_field(root, "name");
+    container_env_literals(spec, workload);
 
     Consumer consumer;
     consumer.name = workload;

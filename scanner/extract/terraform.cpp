@@ -195,6 +195,8 @@ void extract_terraform(const TerraformModule& module, ExtractOutput& out) {
   extract_terraform_google(context);
   extract_terraform_aws(context);
   extract_terraform_kubernetes(context);
+  extract_terraform_outputs(context);
+  extract_terraform_secrets(context);
 }
 
 }  // namespace nhiscan

@@ -105,5 +105,12 @@ void extract_terraform(const TerraformModule& module, ExtractOutput& out);
 void extract_terraform_google(TerraformContext& context);
 void extract_terraform_aws(TerraformContext& context);
 void extract_terraform_kubernetes(TerraformContext& context);
+/// Outputs that expose credential attributes ("terraform-output-credential" observations).
+void extract_terraform_outputs(TerraformContext& context);
+/// Literal secrets in arguments and in the variable defaults they read; runs after the
+/// platform extractors so that a value lands on the identity its block declares.
+void extract_terraform_secrets(TerraformContext& context);
+/// Literal secrets assigned to secret-named variables in a .tfvars file.
+void extract_tfvars_secrets(const SourceText& source, const HclFile& file, ExtractOutput& out);
 
 }  // namespace nhiscan

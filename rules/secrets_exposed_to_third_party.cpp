@@ -1,0 +1,94 @@
+// NHI108 secrets-exposed-to-third-party: a CI job hands secrets to code it does not
+// control and has not pinned, passes every secret on (`secrets: inherit`), or
+// serialises all secrets (`toJSON(secrets)`).
+#include "rules/rules.h"
+
+namespace nhiscan {
+
+namespace {
+
+/// Action owners whose code GitHub itself publishes and runs with the platform's
+/// trust; secrets passed to them are not treated as handed to a third party.
+bool first_party_owner(const std::string& owner) { return owner == "actions" || owner == "github"; }
+
+std::string detail(const Observation& observation, const char* key) {
+  const auto found = observation.details.find(key);
+  return found == observation.details.end() ? std::string() : found->second;
+}
+
+std::string job_label(const Observation& observation) {
+  const std::string job = detail(observation, "job");
+  return job.empty() ? std::string("workflow") : "job '" + job + "'";
+}
+
+class SecretsExposedToThirdParty : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo kInfo{"NHI108", "secrets-exposed-to-third-party", Severity::medium, "NHI3",
+                                "CI job hands secrets to unpinned third-party code, or passes on all secrets",
+                                "secrets_exposed_to_third_party", "risk"};
+    return kInfo;
+  }
+
+  void check(const RuleContext& context, std::vector<Finding>& findings) const override {
+    for (const Observation& observation : context.observations) {
+      if (observation.kind == "ci-secret-to-third-party") {
+        third_party(observation, findings);
+      } else if (observation.kind == "ci-secrets-inherit") {
+        const std::string uses = detail(observation, "uses");
+        findings.push_back(finding(nullptr, observation.location,
+                                   "job '" + observation.subject + "' passes `secrets: inherit` to " +
+                                       (uses.empty() ? std::string("the called workflow") : uses) +
+                                       ", which hands it every repository, environment and organization secret the "
+                                       "caller can read: pass only the secrets it needs under `secrets:`",
+                                   "secrets-inherit:" + observation.subject));
+      } else if (observation.kind == "ci-all-secrets-serialised") {
+        findings.push_back(finding(nullptr, observation.location,
+                                   "toJSON(secrets) serialises every secret the workflow can read into one value, "
+                                   "so whatever receives it gets them all: reference each secret it needs by name",
+                                   "all-secrets"));
+      }
+    }
+  }
+
+ private:
+  void third_party(const Observation& observation, std::vector<Finding>& findings) const {
+    if (detail(observation, "local") == "true" || detail(observation, "pinned") == "true") return;
+    if (detail(observation, "identifier") == "true") return;
+    const std::string kind = detail(observation, "target_kind");
+    if ((kind == "action" || kind == "workflow") && first_party_owner(detail(observation, "owner"))) return;
+
+    const std::string target = detail(observation, "target");
+    const std::string secret = detail(observation, "secret");
+    const std::string field = detail(observation, "field");
+    std::string what, pin;
+    if (kind == "action") {
+      what = "third-party action " + target;
+      pin = "pin it to a full 40-character commit SHA (uses: owner/repo@SHA # vX.Y) after reviewing that commit";
+    } else if (kind == "workflow") {
+      what = "third-party reusable workflow " + target;
+      pin = "pin it to a full 40-character commit SHA after reviewing that commit";
+    } else if (kind == "docker") {
+      what = "Docker image " + target;
+      pin = "pin it by digest (docker://IMAGE@sha256:...)";
+    } else {
+      what = "container image " + target;
+      pin = "pin it by digest (IMAGE@sha256:...)";
+    }
+    std::string message = job_label(observation) + " passes secret " + secret;
+    if (!field.empty()) message += " (" + field + ")";
+    message += " to " + what + ", which is not pinned: a new version pushed under that tag receives the secret; " + pin;
+    Finding result = finding(nullptr, observation.location, message, "to:" + target + ":" + secret + ":" + field);
+    const std::string system = detail(observation, "system");
+    if (system == "github-actions") result.identity = "github-actions:secret/" + secret;
+    findings.push_back(std::move(result));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_secrets_exposed_to_third_party() {
+  return std::make_unique<SecretsExposedToThirdParty>();
+}
+
+}  // namespace nhiscan
