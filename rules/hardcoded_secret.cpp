@@ -17,7 +17,7 @@ std::string describe_detector(const std::string& detector) {
   if (detector == "slack-token") return "a Slack token";
   if (detector == "slack-webhook") return "a Slack incoming webhook URL";
   if (detector == "jwt") return "a JSON Web Token";
-  if (detector == "registry-credentials") return "container registry credentials";
+  if (detector == "registry-credentials") return "a container registry password";
   if (detector == "aws-secret-access-key") return "an AWS secret access key";
   if (detector == "secret-named-field") return "a literal secret";
   return "secret material";
