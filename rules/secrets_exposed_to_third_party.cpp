@@ -35,13 +35,7 @@ class SecretsExposedToThirdParty : public Rule {
       if (observation.kind == "ci-secret-to-third-party") {
         third_party(observation, findings);
       } else if (observation.kind == "ci-secrets-inherit") {
-        const std::string uses = detail(observation, "uses");
-        findings.push_back(finding(nullptr, observation.location,
-                                   "job '" + observation.subject + "' passes `secrets: inherit` to " +
-                                       (uses.empty() ? std::string("the called workflow") : uses) +
-                                       ", which hands it every repository, environment and organization secret the "
-                                       "caller can read: pass only the secrets it needs under `secrets:`",
-                                   "secrets-inherit:" + observation.subject));
+        inherit(context, observation, findings);
       } else if (observation.kind == "ci-all-secrets-serialised") {
         findings.push_back(finding(nullptr, observation.location,
                                    "toJSON(secrets) serialises every secret the workflow can read into one value, "
@@ -52,6 +46,37 @@ class SecretsExposedToThirdParty : public Rule {
   }
 
  private:
+  // The secrets the called workflow reads, when it is in the scan, are shown with the
+  // finding; one it reads without declaring reaches it only through inherit.
+  void inherit(const RuleContext& context, const Observation& observation, std::vector<Finding>& findings) const {
+    const std::string uses = detail(observation, "uses");
+    std::string message = "job '" + observation.subject + "' passes `secrets: inherit` to " +
+                          (uses.empty() ? std::string("the called workflow") : uses) +
+                          ", which hands it every repository, environment and organization secret the caller can "
+                          "read";
+    std::vector<RelatedLocation> related;
+    std::string undeclared;
+    const std::string callee = uses.rfind("./", 0) == 0 ? uses.substr(2) : std::string();
+    for (const Identity& identity : context.identities) {
+      if (callee.empty() || identity.kind != IdentityKind::ci_secret) continue;
+      for (const Consumer& consumer : identity.consumers) {
+        if (consumer.location.file != callee) continue;
+        related.push_back({consumer.location, "the called workflow reads secret " + identity.name + " here"});
+        const auto flag = identity.attributes.find("undeclared_in_workflow_call");
+        if (flag != identity.attributes.end() && flag->second == "true" && undeclared.find(identity.name) == std::string::npos) {
+          undeclared += (undeclared.empty() ? "" : ", ") + identity.name;
+        }
+      }
+    }
+    if (!undeclared.empty()) {
+      message += " (it reads " + undeclared + " without declaring it under on.workflow_call.secrets)";
+    }
+    message += ": pass only the secrets it needs under `secrets:`";
+    Finding result = finding(nullptr, observation.location, message, "secrets-inherit:" + observation.subject);
+    result.related = std::move(related);
+    findings.push_back(std::move(result));
+  }
+
   void third_party(const Observation& observation, std::vector<Finding>& findings) const {
     if (detail(observation, "local") == "true" || detail(observation, "pinned") == "true") return;
     if (detail(observation, "identifier") == "true") return;
