@@ -158,6 +158,60 @@ std::optional<std::string> TerraformContext::string_value(const HclExpr* expr) c
   return std::nullopt;
 }
 
+std::vector<std::string> TerraformContext::string_values(const HclExpr* expr, const TfBlock& block) const {
+  std::vector<std::string> values;
+  if (!expr) return values;
+  // A variable or local that holds a collection, followed to its literal value.
+  const auto collection = [&](const HclExpr* value) -> const HclExpr* {
+    for (int hops = 0; value && hops < 8; ++hops) {
+      if (value->kind == HclExpr::Kind::call && value->text == "toset" && value->items.size() == 1) {
+        value = &value->items.front();
+        continue;
+      }
+      if (value->kind == HclExpr::Kind::tuple || value->kind == HclExpr::Kind::object) return value;
+      if (value->kind != HclExpr::Kind::reference) return nullptr;
+      if (starts_with(value->text, "var.")) {
+        value = variable_default(value->text.substr(4));
+      } else if (starts_with(value->text, "local.")) {
+        const auto found = locals_.find(value->text.substr(6));
+        value = found == locals_.end() ? nullptr : found->second;
+      } else {
+        return nullptr;
+      }
+    }
+    return nullptr;
+  };
+  const auto literals = [&](const std::vector<HclExpr>& items) {
+    std::vector<std::string> out;
+    for (const HclExpr& item : items) {
+      const auto text = string_value(&item);
+      if (!text) return std::vector<std::string>{};
+      out.push_back(*text);
+    }
+    return out;
+  };
+
+  if (expr->kind != HclExpr::Kind::reference) return values;
+  const std::string& text = expr->text;
+  if (text == "each.value" || text == "each.key") {
+    const HclExpr* items = collection(block.block->value("for_each"));
+    if (!items) return values;
+    if (items->kind == HclExpr::Kind::object) {
+      if (text == "each.key") return items->keys;
+      return literals(items->items);
+    }
+    return literals(items->items);  // a set: key and value are the element
+  }
+  const std::size_t bracket = text.find('[');
+  if (bracket == std::string::npos || !(starts_with(text, "var.") || starts_with(text, "local."))) return values;
+  HclExpr base;
+  base.kind = HclExpr::Kind::reference;
+  base.text = text.substr(0, bracket);
+  const HclExpr* items = collection(&base);
+  if (!items || items->kind != HclExpr::Kind::tuple) return values;
+  return literals(items->items);
+}
+
 std::string TerraformContext::referenced_address(const HclExpr* expr, std::initializer_list<const char*> types) const {
   if (!expr) return {};
   for (const std::string& reference : expr->references) {

@@ -72,6 +72,11 @@ class TerraformContext {
   /// A string value: a literal, or a `var.x` with a literal default, or a `local.x`
   /// that is a literal. nullopt when not statically known.
   std::optional<std::string> string_value(const HclExpr* expr) const;
+  /// Every literal value an expression of `block` takes across its instances:
+  /// `local.list[count.index]`, `var.list[...]`, and `each.value`/`each.key` over a
+  /// literal `for_each` (a tuple, `toset([...])`, an object, or a variable or local
+  /// holding one). Empty when any of them is not statically known.
+  std::vector<std::string> string_values(const HclExpr* expr, const TfBlock& block) const;
   /// The literal default of variable `name`, with its location.
   const HclExpr* variable_default(const std::string& name, const TfBlock** variable = nullptr) const;
 
