@@ -168,8 +168,11 @@ void process_yaml(const DiscoveredFile& file, const ScanOptions& options, UnitRe
     return;
   }
 
-  // NOTE: Helm templates are not YAML until rendered; they are not read yet.
+  // NOTE: Helm templates are not YAML until rendered; only service-account token
+  // Secrets and known secret formats are read from their text yet.
   if (file.kind == FileKind::helm_template) {
+    const FileView view{&*source, nullptr};
+    extract_kubernetes_template(view, chunks, result.out);
     add_unowned_secrets(*source, secret_matches, result.out);
     summary.skipped = true;
     result.files.push_back(summary);

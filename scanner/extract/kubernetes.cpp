@@ -338,6 +338,41 @@ class ManifestExtractor {
 
 }  // namespace
 
+void extract_kubernetes_template(const FileView& file, const std::vector<YamlChunk>& chunks, ExtractOutput& out) {
+  const SourceText& source = *file.source;
+  for (const YamlChunk& chunk : chunks) {
+    if (chunk.kind != "Secret") continue;
+    const uint32_t first = chunk.first_line;
+    const uint32_t last = source.line_at(chunk.end > chunk.begin ? chunk.end - 1 : chunk.begin);
+    uint32_t start = 0;
+    bool token = false, in_metadata = false;
+    std::string name, ns = "default";
+    for (uint32_t line = first; line <= last && line <= source.line_count(); ++line) {
+      const std::string_view text = source.line(line);
+      const std::string_view value = trim(text.substr(text.find(':') == std::string_view::npos ? text.size() : text.find(':') + 1));
+      if (starts_with(text, "apiVersion:") && !start) start = line;
+      if (starts_with(text, "metadata:")) in_metadata = true;
+      else if (!text.empty() && text[0] != ' ' && text[0] != '#') in_metadata = false;
+      if (in_metadata && starts_with(text, "  name:")) name = std::string(value);
+      if (in_metadata && starts_with(text, "  namespace:")) ns = std::string(value);
+      if (starts_with(text, "type:") && value == "kubernetes.io/service-account-token") token = true;
+    }
+    if (!token || name.empty()) continue;
+    Identity identity;
+    identity.id = "kubernetes:Secret/" + ns + "/" + name;
+    identity.kind = IdentityKind::token;
+    identity.platform = "kubernetes";
+    identity.name = ns + "/" + name;
+    identity.origin = Origin::template_;
+    identity.location = source.location(start ? start : first, 1);
+    identity.end = source.location(last, 0);
+    identity.credential = Credential{};
+    identity.attributes["secret_type"] = "kubernetes.io/service-account-token";
+    identity.comment_metadata = comment_metadata(file, identity.location.line, last);
+    out.identities.push_back(std::move(identity));
+  }
+}
+
 bool is_kubernetes_identity_kind(std::string_view kind) {
   return kIdentityKinds.count(kind) > 0 || ends_with(kind, "List");
 }
