@@ -25,7 +25,11 @@ class UnrestrictedTokenPermissions : public Rule {
     // Jobs without permissions, by workflow file, in observation order.
     std::map<std::string, std::vector<const Observation*>> by_file;
     for (const Observation& observation : context.observations) {
-      if (observation.kind == "workflow-permissions-missing") by_file[observation.location.file].push_back(&observation);
+      if (observation.kind != "workflow-permissions-missing") continue;
+      // A reusable workflow's jobs get at most what the calling job grants.
+      const auto called_only = observation.details.find("workflow_call_only");
+      if (called_only != observation.details.end() && called_only->second == "true") continue;
+      by_file[observation.location.file].push_back(&observation);
     }
 
     for (const auto& [file, missing] : by_file) {

@@ -329,29 +329,6 @@ class WorkflowExtractor {
     credential.is_static = false;
     token.credential = credential;
 
-    const YamlEntry* workflow_permissions = doc_.entry(root, "permissions");
-    if (workflow_permissions) add_permission_grants(token, workflow_permissions, "workflow");
-    bool any_job_permissions = false;
-    for (const JobInfo& job : jobs_) any_job_permissions = any_job_permissions || job.has_permissions;
-    for (const JobInfo& job : jobs_) {
-      if (const YamlEntry* permissions = doc_.entry(job.node, "permissions")) {
-        add_permission_grants(token, permissions, "job " + job.id);
-      } else if (!workflow_permissions && doc_.get(job.node, "uses") == kNoYamlNode) {
-        Observation observation;
-        observation.kind = "workflow-permissions-missing";
-        observation.subject = job.id;
-        observation.location = job.location;
-        observation.details["system"] = "github-actions";
-        observation.details["workflow"] = source_.path();
-        // Lets a rule report the whole workflow once when no job sets permissions.
-        observation.details["any_job_permissions"] = any_job_permissions ? "true" : "false";
-        observation.related.push_back(token.location);
-        out_.observations.push_back(std::move(observation));
-      }
-    }
-    for (const SecretUse& use : uses) {
-      if (use.name == "GITHUB_TOKEN") token.consumers.push_back(consumer_for(use));
-    }
     const YamlId on = doc_.get(root, "on");
     if (doc_.is_mapping(on)) {
       for (const YamlEntry& entry : doc_.node(on).entries) {
@@ -361,6 +338,36 @@ class WorkflowExtractor {
       for (const YamlId item : doc_.node(on).items) triggers_.emplace_back(doc_.scalar(item));
     } else if (doc_.is_scalar(on)) {
       triggers_.emplace_back(doc_.scalar(on));
+    }
+    // A workflow run only by workflow_call gets its token permissions from the caller.
+    const bool called_only = triggers_.size() == 1 && triggers_.front() == "workflow_call";
+
+    const YamlEntry* workflow_permissions = doc_.entry(root, "permissions");
+    if (workflow_permissions) add_permission_grants(token, workflow_permissions, "workflow");
+    bool any_job_permissions = false;
+    for (const JobInfo& job : jobs_) any_job_permissions = any_job_permissions || job.has_permissions;
+    for (const JobInfo& job : jobs_) {
+      if (const YamlEntry* permissions = doc_.entry(job.node, "permissions")) {
+        add_permission_grants(token, permissions, "job " + job.id);
+      } else if (!workflow_permissions) {
+        // A job that calls a reusable workflow sets the permissions that workflow's
+        // jobs can have at most, so it is recorded too.
+        Observation observation;
+        observation.kind = "workflow-permissions-missing";
+        observation.subject = job.id;
+        observation.location = job.location;
+        observation.details["system"] = "github-actions";
+        observation.details["calls"] = std::string(doc_.scalar(doc_.get(job.node, "uses")));
+        observation.details["workflow_call_only"] = called_only ? "true" : "false";
+        observation.details["workflow"] = source_.path();
+        // Lets a rule report the whole workflow once when no job sets permissions.
+        observation.details["any_job_permissions"] = any_job_permissions ? "true" : "false";
+        observation.related.push_back(token.location);
+        out_.observations.push_back(std::move(observation));
+      }
+    }
+    for (const SecretUse& use : uses) {
+      if (use.name == "GITHUB_TOKEN") token.consumers.push_back(consumer_for(use));
     }
     token.attributes["triggers"] = join(triggers_, ",");
     out_.identities.push_back(std::move(token));
@@ -637,6 +644,9 @@ class WorkflowExtractor {
   static bool is_identifier_input(const SecretUse& use) {
     if (classify_input(use.uses, use.field).identifier) return true;
     const std::string name = lower(use.field.substr(use.field.find('.') + 1));
+    for (const char* suffix : {"username", "_user", "email", "base_url", "region"}) {
+      if (ends_with(name, suffix)) return true;
+    }
     static const char* const kNames[] = {"username", "user", "email", "region", "project_id", "project",
                                          "account_id", "client-id", "client_id", "tenant-id", "tenant_id",
                                          "subscription-id", "subscription_id", "audience", "workload_identity_provider",
