@@ -6,7 +6,7 @@ namespace nhiscan {
 
 namespace {
 
-/// What a detector found, for messages.
+/// Describes what a detector found, for messages.
 std::string describe_detector(const std::string& detector) {
   if (detector == "private-key") return "a private key";
   if (detector == "gcp-service-account-key") return "a Google Cloud service account key (JSON with its private key)";

@@ -7,8 +7,8 @@ namespace nhiscan {
 
 namespace {
 
-/// Action owners whose code GitHub itself publishes and runs with the platform's
-/// trust; secrets passed to them are not treated as handed to a third party.
+/// Action owners whose code GitHub itself publishes. Their actions run with the
+/// platform's trust, so secrets passed to them are not handed to a third party.
 bool first_party_owner(const std::string& owner) { return owner == "actions" || owner == "github"; }
 
 std::string detail(const Observation& observation, const char* key) {
@@ -46,8 +46,8 @@ class SecretsExposedToThirdParty : public Rule {
   }
 
  private:
-  // The secrets the called workflow reads, when it is in the scan, are shown with the
-  // finding; one it reads without declaring reaches it only through inherit.
+  // Shows the secrets the called workflow reads when it is in the scan. One that it
+  // reads without declaring it reaches it only through inherit.
   void inherit(const RuleContext& context, const Observation& observation, std::vector<Finding>& findings) const {
     const std::string uses = detail(observation, "uses");
     std::string message = "job '" + observation.subject + "' passes `secrets: inherit` to " +

@@ -16,7 +16,7 @@ const char* cloud_name(const std::string& cloud) {
   return nullptr;
 }
 
-/// What to use instead, in the words of each cloud.
+/// Returns what to use instead, in the words of each cloud.
 std::string federation_hint(const std::string& cloud) {
   if (cloud == "aws") {
     return "assume a role through the CI system's OIDC provider (e.g. role-to-assume with id-token: write) and "
@@ -72,7 +72,7 @@ class StaticCloudCredentialInCi : public Rule {
         message += ": " + federation_hint(cloud);
       }
 
-      // Attach the finding to the CI secret that holds the key when the model has it.
+      // Attach the finding to the CI secret that contains the key when the model has it.
       const Identity* identity = nullptr;
       if (!secret_list.empty() && !secret_list.front().empty()) {
         const std::string id = (system == "github-actions" ? "github-actions:secret/" : system + ":secret/") +

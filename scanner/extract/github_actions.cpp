@@ -73,8 +73,8 @@ std::vector<std::string> secret_names(std::string_view value) {
   return names;
 }
 
-/// Whether an environment value is a stored key: it reads a secret or a configuration
-/// variable, or is an AWS access key id written as a literal. Outputs of earlier steps
+/// Checks whether an environment value is a stored key: it reads a secret or a
+/// configuration variable, or is an AWS access key id written as a literal. Outputs of earlier steps
 /// (an OIDC login's temporary keys), inputs and other expressions are not.
 bool holds_stored_key(std::string_view value) {
   if (contains(value, "${{")) {
@@ -576,7 +576,8 @@ class WorkflowExtractor {
       Observation& observation = it->second;
       if (inserted) {
         observation.kind = "ci-cloud-login";
-        observation.subject = step.empty() ? (job.empty() ? "workflow env" : "job env") : step;
+        observation.subject = step;
+        if (step.empty()) observation.subject = job.empty() ? "workflow env" : "job env";
         observation.location = at(entry.key);
         observation.details["system"] = "github-actions";
         observation.details["cloud"] = input.cloud;
@@ -633,8 +634,8 @@ class WorkflowExtractor {
       observation.details["target"] = target;
       observation.details["local"] = starts_with(target, "./") ? "true" : "false";
       observation.details["pinned"] = is_pinned(target, kind) ? "true" : "false";
-      // A secret used only to name something (a provider, an account, a tenant) holds
-      // no secret material.
+      // A secret used only to name something (a provider, an account, a tenant)
+      // contains no secret material.
       observation.details["identifier"] = is_identifier_input(use) ? "true" : "false";
       if (kind == "action" || kind == "workflow") observation.details["owner"] = lower(target.substr(0, target.find('/')));
       out_.observations.push_back(std::move(observation));
@@ -657,7 +658,7 @@ class WorkflowExtractor {
     return false;
   }
 
-  /// Whether `line` lies in the `env` of the job's container or of one of its services;
+  /// Checks whether `line` lies in the `env` of the job's container or of one of its services;
   /// sets the image and the field ("container.env.X", "services.NAME.env.X").
   bool container_with_secret(YamlId job, uint32_t line, std::string& image, std::string& field) const {
     const auto check = [&](YamlId container, const std::string& prefix) {

@@ -85,8 +85,8 @@ void private_keys(std::string_view text, std::vector<SecretMatch>& out) {
   });
 }
 
-/// A 40-character AWS secret access key candidate: base64 alphabet, mixed case, and
-/// not part of a longer run.
+/// Checks whether the 40 characters at `at` can be an AWS secret access key: base64
+/// alphabet, mixed case, and not part of a longer run.
 bool aws_secret_at(std::string_view text, std::size_t at) {
   if (at > 0 && is_base64_char(text[at - 1])) return false;
   if (at + 40 > text.size() || (at + 40 < text.size() && is_base64_char(text[at + 40]))) return false;
@@ -323,8 +323,8 @@ std::string classify_secret_literal(std::string_view field, std::string_view val
   if (!format.empty()) return format;
   if (!is_secret_value_field(field)) return {};
   if (text.size() < 8 || is_placeholder(text) || is_hash_or_digest(text)) return {};
-  // A value that repeats its field's name ("password" in POSTGRES_PASSWORD) or asks
-  // for one ("yourpassword") stands for a value rather than being one.
+  // A value that repeats its field's name ("password" in POSTGRES_PASSWORD) or starts
+  // with "your" ("yourpassword") is a placeholder, not a secret.
   const auto letters = [](std::string_view part) {
     std::string out;
     for (const char c : part) {

@@ -161,7 +161,7 @@ std::optional<std::string> TerraformContext::string_value(const HclExpr* expr) c
 std::vector<std::string> TerraformContext::string_values(const HclExpr* expr, const TfBlock& block) const {
   std::vector<std::string> values;
   if (!expr) return values;
-  // A variable or local that holds a collection, followed to its literal value.
+  // Follows a variable or local to the literal collection it contains.
   const auto collection = [&](const HclExpr* value) -> const HclExpr* {
     for (int hops = 0; value && hops < 8; ++hops) {
       if (value->kind == HclExpr::Kind::call && value->text == "toset" && value->items.size() == 1) {

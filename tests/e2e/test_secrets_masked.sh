@@ -32,7 +32,7 @@ if [ "$(grep -c 'NHI103' "$out/scan.txt")" -lt 18 ]; then
   exit 1
 fi
 
-# Each raw value of the fixture (as written, and decoded where the file holds base64),
+# Each raw value of the fixture (as written, and decoded where the file has base64),
 # cut to a part long enough that it cannot occur by chance in a masked preview.
 failed=0
 for secret in \
