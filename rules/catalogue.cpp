@@ -45,6 +45,13 @@ const std::vector<std::unique_ptr<Rule>>& rule_catalogue() {
     list.push_back(make_orphaned_credential());
     list.push_back(make_expired_exception());
     list.push_back(make_exception_without_expiry());
+    list.push_back(make_static_cloud_credential_in_ci());
+    list.push_back(make_hardcoded_secret());
+    list.push_back(make_long_lived_service_account_token());
+    list.push_back(make_secrets_exposed_to_third_party());
+    list.push_back(make_unrestricted_token_permissions());
+    list.push_back(make_unrestricted_federated_trust());
+    list.push_back(make_credential_exposed_in_output());
     std::sort(list.begin(), list.end(),
               [](const auto& a, const auto& b) { return std::string(a->info().id) < std::string(b->info().id); });
     return list;
@@ -76,6 +83,7 @@ std::string describe(const Identity& identity) {
   if (identity.kind == IdentityKind::federated_trust) kind = "federated trust";
   if (identity.platform == "kubernetes" && identity.kind == IdentityKind::service_account) kind = "ServiceAccount";
   if (identity.platform == "kubernetes" && identity.kind == IdentityKind::token) kind = "service-account token Secret";
+  if (identity.kind == IdentityKind::secret && starts_with(identity.id, "kubernetes:Secret/")) kind = "Secret";
   return kind + " '" + identity.name + "'";
 }
 

@@ -22,5 +22,12 @@ std::unique_ptr<Rule> make_identity_shared_by_workloads();
 std::unique_ptr<Rule> make_orphaned_credential();
 std::unique_ptr<Rule> make_expired_exception();
 std::unique_ptr<Rule> make_exception_without_expiry();
+std::unique_ptr<Rule> make_static_cloud_credential_in_ci();
+std::unique_ptr<Rule> make_hardcoded_secret();
+std::unique_ptr<Rule> make_long_lived_service_account_token();
+std::unique_ptr<Rule> make_secrets_exposed_to_third_party();
+std::unique_ptr<Rule> make_unrestricted_token_permissions();
+std::unique_ptr<Rule> make_unrestricted_federated_trust();
+std::unique_ptr<Rule> make_credential_exposed_in_output();
 
 }  // namespace nhiscan

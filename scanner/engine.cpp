@@ -12,6 +12,7 @@
 #include "scanner/exceptions.h"
 #include "scanner/extract/github_actions.h"
 #include "scanner/extract/kubernetes.h"
+#include "scanner/extract/secrets.h"
 #include "scanner/extract/terraform.h"
 #include "scanner/governance.h"
 #include "scanner/inventory_file.h"
@@ -27,6 +28,9 @@ struct UnitResult {
   std::vector<InlineException> exceptions;
   std::vector<FileSummary> files;
   std::unique_ptr<TerraformModule> module;  // Terraform units: parsed, extracted in a second phase
+  /// Known secret formats found in the raw text of the module's files, attached to an
+  /// identity (or given one of their own) once every module has been extracted.
+  std::vector<std::pair<const TerraformFile*, std::vector<SecretMatch>>> secret_matches;
 };
 
 struct Unit {
@@ -153,19 +157,28 @@ void process_yaml(const DiscoveredFile& file, const ScanOptions& options, UnitRe
     return;
   }
 
+  // Known credential formats are looked for in the whole text, so that documents and
+  // files that are not parsed below are covered too.
+  const std::vector<SecretMatch> secret_matches = find_secret_formats(source->text());
+
   const std::vector<YamlChunk> chunks = split_yaml_documents(source->text());
   summary.documents = static_cast<uint32_t>(chunks.size());
   if (chunks.size() > options.limits.max_documents) {
     result.out.diagnostics.push_back({Diagnostic::Level::warning, file.relative, 0,
                                       "file has " + std::to_string(chunks.size()) + " YAML documents, more than the limit of " +
                                           std::to_string(options.limits.max_documents) + "; skipped"});
+    add_unowned_secrets(*source, secret_matches, result.out);
     summary.skipped = true;
     result.files.push_back(summary);
     return;
   }
 
-  // NOTE: Helm templates are not YAML until rendered; they are not read yet.
+  // NOTE: Helm templates are not YAML until rendered; only service-account token
+  // Secrets and known secret formats are read from their text yet.
   if (file.kind == FileKind::helm_template) {
+    const FileView view{&*source, nullptr};
+    extract_kubernetes_template(view, chunks, result.out);
+    add_unowned_secrets(*source, secret_matches, result.out);
     summary.skipped = true;
     result.files.push_back(summary);
     return;
@@ -200,6 +213,8 @@ void process_yaml(const DiscoveredFile& file, const ScanOptions& options, UnitRe
       // TODO: GitLab CI, Azure Pipelines, CircleCI, Bitbucket and Helm values extractors.
       break;
   }
+  // After the extractors, which record the values whose owner they know.
+  add_unowned_secrets(*source, secret_matches, result.out);
   auto exceptions = read_exceptions(*source, index, result.out.diagnostics);
   for (auto& exception : exceptions) result.exceptions.push_back(std::move(exception));
   result.files.push_back(summary);
@@ -209,6 +224,7 @@ void process_terraform(const Unit& unit, const ScanOptions& options, UnitResult&
   result.module = std::make_unique<TerraformModule>();
   TerraformModule& module = *result.module;
   module.directory = unit.directory;
+  auto& secret_matches = result.secret_matches;
   for (const DiscoveredFile* file : unit.files) {
     FileSummary summary;
     summary.path = file->relative;
@@ -233,8 +249,16 @@ void process_terraform(const Unit& unit, const ScanOptions& options, UnitResult&
     for (auto& exception : exceptions) result.exceptions.push_back(std::move(exception));
     summary.documents = summary.parsed_documents = 1;
     result.files.push_back(summary);
-    // .tfvars files hold values, not declarations; they are read for syntax and comments.
-    if (file->kind != FileKind::terraform_vars) module.files.push_back(std::move(parsed));
+    std::vector<SecretMatch> matches = find_secret_formats(parsed->source.text());
+    // .tfvars files hold values, not declarations; they are read for syntax, comments
+    // and literal secrets.
+    if (file->kind == FileKind::terraform_vars) {
+      extract_tfvars_secrets(parsed->source, parsed->hcl, result.out);
+      add_unowned_secrets(parsed->source, matches, result.out);
+      continue;
+    }
+    secret_matches.emplace_back(parsed.get(), std::move(matches));
+    module.files.push_back(std::move(parsed));
   }
 }
 
@@ -284,11 +308,12 @@ void extract_module_calls(const std::map<std::string, const TerraformModule*>& m
       continue;
     }
     reached.insert(call.directory);
-    const ModuleInstance called = instantiate_call(module, instance, call);
-    extract_terraform(*target->second, out, &called);
-    chain.push_back(call.directory);
-    extract_module_calls(modules, *target->second, &called, chain, out, reached);
-    chain.pop_back();
+    for (const ModuleInstance& called : instantiate_call(module, instance, call)) {
+      extract_terraform(*target->second, out, &called);
+      chain.push_back(call.directory);
+      extract_module_calls(modules, *target->second, &called, chain, out, reached);
+      chain.pop_back();
+    }
   }
 }
 
@@ -301,11 +326,14 @@ void extract_module_calls(const std::map<std::string, const TerraformModule*>& m
 void extract_terraform_units(std::vector<UnitResult>& results, unsigned jobs) {
   std::map<std::string, const TerraformModule*> modules;
   std::vector<std::size_t> terraform;
+  auto scanned = std::make_shared<std::set<std::string>>();
   for (std::size_t i = 0; i < results.size(); ++i) {
     if (!results[i].module) continue;
     modules[results[i].module->directory] = results[i].module.get();
+    scanned->insert(results[i].module->directory);
     terraform.push_back(i);
   }
+  for (const std::size_t index : terraform) results[index].module->scanned_modules = scanned.get();
   std::set<std::string> called;
   for (const auto& [directory, module] : modules) {
     for (const LocalModuleCall& call : local_module_calls(*module)) {
@@ -379,7 +407,6 @@ void extract_terraform_units(std::vector<UnitResult>& results, unsigned jobs) {
     for (Observation& observation : written.observations) result.out.observations.push_back(std::move(observation));
     for (Diagnostic& diagnostic : written.diagnostics) result.out.diagnostics.push_back(std::move(diagnostic));
   });
-  for (const std::size_t index : terraform) results[index].module.reset();
 }
 
 std::vector<Unit> make_units(const Discovery& discovery) {
@@ -497,13 +524,20 @@ ScanResult run_scan(const ScanOptions& options) {
   extract_terraform_units(unit_results, jobs);
 
   // Merge in unit order (discovery order), whatever order the workers finished in.
+  ExtractOutput merged;
   for (UnitResult& unit : unit_results) {
-    for (Identity& identity : unit.out.identities) result.identities.push_back(std::move(identity));
+    for (Identity& identity : unit.out.identities) merged.identities.push_back(std::move(identity));
     for (Observation& observation : unit.out.observations) result.observations.push_back(std::move(observation));
     for (Diagnostic& diagnostic : unit.out.diagnostics) result.diagnostics.push_back(std::move(diagnostic));
     for (InlineException& exception : unit.exceptions) result.exceptions.push_back(std::move(exception));
     for (FileSummary& file : unit.files) result.files.push_back(std::move(file));
   }
+  // Secrets in Terraform files that no extractor attached to an identity; module calls
+  // may have attached them from another unit, so this runs on the merged model.
+  for (UnitResult& unit : unit_results) {
+    for (const auto& [parsed, matches] : unit.secret_matches) add_unowned_secrets(parsed->source, matches, merged);
+  }
+  result.identities = std::move(merged.identities);
   unit_results.clear();
 
   // The ownership inventory.

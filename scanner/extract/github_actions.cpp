@@ -1,9 +1,11 @@
 #include "scanner/extract/github_actions.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <regex>
 
+#include "scanner/extract/secrets.h"
 #include "scanner/text.h"
 
 namespace nhiscan {
@@ -60,6 +62,38 @@ InputClass classify_input(const std::string& uses, const std::string& field) {
   return result;
 }
 
+/// Names of the secrets an expression reads (`secrets.A || secrets.B` gives both).
+std::vector<std::string> secret_names(std::string_view value) {
+  static const std::regex kName(R"(secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['"]([^'"]+)['"]\s*\]))");
+  std::vector<std::string> names;
+  const std::string text(value);
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kName); it != std::sregex_iterator(); ++it) {
+    names.push_back((*it)[1].matched ? (*it)[1].str() : (*it)[2].str());
+  }
+  return names;
+}
+
+/// Checks whether an environment value is a stored key: it reads a secret or a
+/// configuration variable, or is an AWS access key id written as a literal. Outputs of earlier steps
+/// (an OIDC login's temporary keys), inputs and other expressions are not.
+bool holds_stored_key(std::string_view value) {
+  if (contains(value, "${{")) {
+    return contains(value, "secrets.") || contains(value, "secrets[") || contains(value, "vars.");
+  }
+  const std::string_view text = trim(value);
+  return text.size() == 20 && starts_with(text, "AKIA");
+}
+
+/// A reference pinned to an immutable version: an action or reusable workflow at a full
+/// 40-hex commit SHA, a Docker image by digest.
+bool is_pinned(const std::string& target, const std::string& kind) {
+  if (kind == "docker" || kind == "container") return contains(target, "@sha256:");
+  const std::size_t at = target.rfind('@');
+  if (at == std::string::npos) return false;
+  const std::string ref = target.substr(at + 1);
+  return ref.size() == 40 && std::all_of(ref.begin(), ref.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
+
 struct StepInfo {
   YamlId node = kNoYamlNode;
   uint32_t start = 0, end = 0;
@@ -101,8 +135,11 @@ class WorkflowExtractor {
     job_token(root, uses);
     declared_secrets(root);
     secrets(uses);
-    logins();
+    logins(uses);
+    env_logins(root);
+    secrets_to_actions(uses);
     inherited_secrets();
+    literal_secrets(root);
   }
 
  private:
@@ -295,22 +332,6 @@ class WorkflowExtractor {
     credential.is_static = false;
     token.credential = credential;
 
-    const YamlEntry* workflow_permissions = doc_.entry(root, "permissions");
-    if (workflow_permissions) add_permission_grants(token, workflow_permissions, "workflow");
-    for (const JobInfo& job : jobs_) {
-      if (const YamlEntry* permissions = doc_.entry(job.node, "permissions")) {
-        add_permission_grants(token, permissions, "job " + job.id);
-      } else if (!workflow_permissions && doc_.get(job.node, "uses") == kNoYamlNode) {
-        Observation observation;
-        observation.kind = "workflow-permissions-missing";
-        observation.subject = job.id;
-        observation.location = job.location;
-        out_.observations.push_back(std::move(observation));
-      }
-    }
-    for (const SecretUse& use : uses) {
-      if (use.name == "GITHUB_TOKEN") token.consumers.push_back(consumer_for(use));
-    }
     const YamlId on = doc_.get(root, "on");
     if (doc_.is_mapping(on)) {
       for (const YamlEntry& entry : doc_.node(on).entries) {
@@ -320,6 +341,36 @@ class WorkflowExtractor {
       for (const YamlId item : doc_.node(on).items) triggers_.emplace_back(doc_.scalar(item));
     } else if (doc_.is_scalar(on)) {
       triggers_.emplace_back(doc_.scalar(on));
+    }
+    // A workflow run only by workflow_call gets its token permissions from the caller.
+    const bool called_only = triggers_.size() == 1 && triggers_.front() == "workflow_call";
+
+    const YamlEntry* workflow_permissions = doc_.entry(root, "permissions");
+    if (workflow_permissions) add_permission_grants(token, workflow_permissions, "workflow");
+    bool any_job_permissions = false;
+    for (const JobInfo& job : jobs_) any_job_permissions = any_job_permissions || job.has_permissions;
+    for (const JobInfo& job : jobs_) {
+      if (const YamlEntry* permissions = doc_.entry(job.node, "permissions")) {
+        add_permission_grants(token, permissions, "job " + job.id);
+      } else if (!workflow_permissions) {
+        // A job that calls a reusable workflow sets the permissions that workflow's
+        // jobs can have at most, so it is recorded too.
+        Observation observation;
+        observation.kind = "workflow-permissions-missing";
+        observation.subject = job.id;
+        observation.location = job.location;
+        observation.details["system"] = "github-actions";
+        observation.details["calls"] = std::string(doc_.scalar(doc_.get(job.node, "uses")));
+        observation.details["workflow_call_only"] = called_only ? "true" : "false";
+        observation.details["workflow"] = source_.path();
+        // Lets a rule report the whole workflow once when no job sets permissions.
+        observation.details["any_job_permissions"] = any_job_permissions ? "true" : "false";
+        observation.related.push_back(token.location);
+        out_.observations.push_back(std::move(observation));
+      }
+    }
+    for (const SecretUse& use : uses) {
+      if (use.name == "GITHUB_TOKEN") token.consumers.push_back(consumer_for(use));
     }
     token.attributes["triggers"] = join(triggers_, ",");
     out_.identities.push_back(std::move(token));
@@ -414,7 +465,7 @@ class WorkflowExtractor {
 
   // Cloud logins: a step that authenticates to a cloud either with a stored key
   // (static) or through OIDC federation. Both inputs present means a static fallback.
-  void logins() {
+  void logins(const std::vector<SecretUse>& uses) {
     for (const JobInfo& job : jobs_) {
       for (const StepInfo& step : job.steps) {
         const std::string action = lower(step.uses.substr(0, step.uses.find('@')));
@@ -432,6 +483,11 @@ class WorkflowExtractor {
           target = input("service_account");
           static_key = !input("credentials_json").empty();
           if (target.empty()) target = provider;
+        } else if (action == "google-github-actions/setup-gcloud") {
+          // Versions before 1.0 accepted a key here; later ones log in through auth.
+          if (input("service_account_key").empty()) continue;
+          cloud = "gcp";
+          static_key = true;
         } else if (action == "azure/login") {
           cloud = "azure";
           target = input("client-id");
@@ -443,10 +499,25 @@ class WorkflowExtractor {
         observation.kind = "ci-cloud-login";
         observation.subject = step.label;
         observation.location = step.location;
+        observation.details["system"] = "github-actions";
         observation.details["cloud"] = cloud;
         observation.details["action"] = step.uses;
         observation.details["static"] = static_key ? "true" : "false";
         observation.details["job"] = job.id;
+        if (static_key) {
+          // Which stored secrets hold the key, and through which inputs.
+          std::vector<std::string> secrets, inputs;
+          for (const SecretUse& use : uses) {
+            if (use.location.line < step.start || use.location.line > step.end) continue;
+            if (!classify_input(use.uses, use.field).static_key) continue;
+            if (std::find(secrets.begin(), secrets.end(), use.name) == secrets.end()) secrets.push_back(use.name);
+            if (std::find(inputs.begin(), inputs.end(), use.field) == inputs.end()) inputs.push_back(use.field);
+          }
+          observation.details["secrets"] = join(secrets, ",");
+          observation.details["inputs"] = join(inputs, ",");
+          // Federation configured as well: the key is a fallback that still works.
+          if (!target.empty() || !provider.empty()) observation.details["federated_too"] = "true";
+        }
         out_.observations.push_back(observation);
         if (static_key || target.empty()) continue;
 
@@ -481,6 +552,178 @@ class WorkflowExtractor {
         }
         out_.identities.push_back(std::move(trust));
       }
+    }
+  }
+
+  // Static keys handed to `run` steps (or any step) as environment variables, such as
+  // AWS_ACCESS_KEY_ID: ${{ secrets.X }}. The CLI and SDKs read them as a static login.
+  // Env blocks at workflow, job and step level each count where they are written.
+  void env_logins(YamlId root) {
+    if (!action_file_) env_login(doc_.get(root, "env"), "", "");
+    for (const JobInfo& job : jobs_) {
+      if (!action_file_) env_login(doc_.get(job.node, "env"), job.id, job.environment);
+      for (const StepInfo& step : job.steps) env_login(doc_.get(step.node, "env"), job.id, job.environment, step.label);
+    }
+  }
+
+  void env_login(YamlId env, const std::string& job, const std::string& environment, const std::string& step = {}) {
+    if (!doc_.is_mapping(env)) return;
+    std::map<std::string, Observation> by_cloud;
+    for (const YamlEntry& entry : doc_.node(env).entries) {
+      const std::string variable(doc_.scalar(entry.key));
+      const InputClass input = classify_input("", "env." + variable);
+      if (!input.static_key) continue;
+      const std::string value(trim(doc_.scalar(entry.value)));
+      if (!holds_stored_key(value)) continue;
+      auto [it, inserted] = by_cloud.try_emplace(input.cloud);
+      Observation& observation = it->second;
+      if (inserted) {
+        observation.kind = "ci-cloud-login";
+        observation.subject = step;
+        if (step.empty()) observation.subject = job.empty() ? "workflow env" : "job env";
+        observation.location = at(entry.key);
+        observation.details["system"] = "github-actions";
+        observation.details["cloud"] = input.cloud;
+        observation.details["static"] = "true";
+        observation.details["job"] = job;
+        observation.details["via"] = "env";
+        if (!environment.empty()) observation.details["environment"] = environment;
+      } else {
+        observation.related.push_back(at(entry.key));
+      }
+      std::string& inputs = observation.details["inputs"];
+      inputs += (inputs.empty() ? "" : ",") + ("env." + variable);
+      for (const std::string& name : secret_names(value)) {
+        std::string& secrets = observation.details["secrets"];
+        if (!contains("," + secrets + ",", "," + name + ",")) secrets += (secrets.empty() ? "" : ",") + name;
+      }
+    }
+    for (auto& [cloud, observation] : by_cloud) out_.observations.push_back(std::move(observation));
+  }
+
+  // Secrets given to a step that runs someone else's code: an action or a Docker image
+  // (through `with` or the step's `env`), a called reusable workflow (through `secrets`),
+  // or a job container or service (through its `env`). The rule decides which of them
+  // are trusted; this records what is written and whether it is pinned.
+  void secrets_to_actions(const std::vector<SecretUse>& uses) {
+    for (const SecretUse& use : uses) {
+      // The job token expires with the job and its scope is `permissions`.
+      if (use.name == "GITHUB_TOKEN") continue;
+      const JobInfo* job = job_at(use.location.line);
+      if (!job) continue;
+      std::string target, kind, field = use.field;
+      if (!use.uses.empty() && (starts_with(use.field, "with.") || starts_with(use.field, "env."))) {
+        target = use.uses;
+        kind = starts_with(target, "docker://") ? "docker" : "action";
+      } else if (use.step.empty() && starts_with(use.field, "secrets.")) {
+        target = std::string(trim(doc_.scalar(doc_.get(job->node, "uses"))));
+        kind = "workflow";
+      } else if (use.step.empty() && (use.field == "container" || use.field == "services")) {
+        if (!container_with_secret(job->node, use.location.line, target, field)) continue;
+        kind = "container";
+      }
+      if (target.empty()) continue;
+
+      Observation observation;
+      observation.kind = "ci-secret-to-third-party";
+      observation.subject = target;
+      observation.location = use.location;
+      observation.details["system"] = "github-actions";
+      observation.details["job"] = use.job;
+      observation.details["step"] = use.step;
+      observation.details["secret"] = use.name;
+      observation.details["field"] = field;
+      observation.details["target_kind"] = kind;
+      observation.details["target"] = target;
+      observation.details["local"] = starts_with(target, "./") ? "true" : "false";
+      observation.details["pinned"] = is_pinned(target, kind) ? "true" : "false";
+      // A secret used only to name something (a provider, an account, a tenant)
+      // contains no secret material.
+      observation.details["identifier"] = is_identifier_input(use) ? "true" : "false";
+      if (kind == "action" || kind == "workflow") observation.details["owner"] = lower(target.substr(0, target.find('/')));
+      out_.observations.push_back(std::move(observation));
+    }
+  }
+
+  static bool is_identifier_input(const SecretUse& use) {
+    if (classify_input(use.uses, use.field).identifier) return true;
+    const std::string name = lower(use.field.substr(use.field.find('.') + 1));
+    for (const char* suffix : {"username", "_user", "email", "base_url", "region"}) {
+      if (ends_with(name, suffix)) return true;
+    }
+    static const char* const kNames[] = {"username", "user", "email", "region", "project_id", "project",
+                                         "account_id", "client-id", "client_id", "tenant-id", "tenant_id",
+                                         "subscription-id", "subscription_id", "audience", "workload_identity_provider",
+                                         "service_account"};
+    for (const char* known : kNames) {
+      if (name == known) return true;
+    }
+    return false;
+  }
+
+  /// Checks whether `line` lies in the `env` of the job's container or of one of its services;
+  /// sets the image and the field ("container.env.X", "services.NAME.env.X").
+  bool container_with_secret(YamlId job, uint32_t line, std::string& image, std::string& field) const {
+    const auto check = [&](YamlId container, const std::string& prefix) {
+      if (!doc_.is_mapping(container)) return false;
+      const YamlId env = doc_.get(container, "env");
+      if (!doc_.is_mapping(env)) return false;
+      for (const YamlEntry& entry : doc_.node(env).entries) {
+        const uint32_t start = doc_.node(entry.key).line;
+        if (line < start || line > std::max(doc_.node(entry.value).end_line, start)) continue;
+        image = std::string(trim(doc_.scalar(doc_.get(container, "image"))));
+        field = prefix + ".env." + std::string(doc_.scalar(entry.key));
+        return !image.empty();
+      }
+      return false;
+    };
+    if (check(doc_.get(job, "container"), "container")) return true;
+    const YamlId services = doc_.get(job, "services");
+    if (!doc_.is_mapping(services)) return false;
+    for (const YamlEntry& service : doc_.node(services).entries) {
+      if (check(service.value, "services." + std::string(doc_.scalar(service.key)))) return true;
+    }
+    return false;
+  }
+
+  // Literal values under secret-named keys of `env` (workflow, job, step, job container,
+  // services) and step `with` inputs, such as `API_TOKEN: 8f3kq...` where
+  // `${{ secrets.API_TOKEN }}` belongs.
+  void literal_secrets(YamlId root) {
+    if (!action_file_) literal_map(doc_.get(root, "env"), "env");
+    for (const JobInfo& job : jobs_) {
+      if (!action_file_) {
+        literal_map(doc_.get(job.node, "env"), "jobs." + job.id + ".env");
+        literal_map(doc_.path(job.node, {"container", "env"}), "jobs." + job.id + ".container.env");
+        const YamlId services = doc_.get(job.node, "services");
+        if (doc_.is_mapping(services)) {
+          for (const YamlEntry& service : doc_.node(services).entries) {
+            literal_map(doc_.get(service.value, "env"),
+                        "jobs." + job.id + ".services." + std::string(doc_.scalar(service.key)) + ".env");
+          }
+        }
+      }
+      for (const StepInfo& step : job.steps) {
+        literal_map(doc_.get(step.node, "env"), "step '" + step.label + "' env");
+        literal_map(doc_.get(step.node, "with"), "step '" + step.label + "' with");
+      }
+    }
+  }
+
+  void literal_map(YamlId map, const std::string& where) {
+    if (!doc_.is_mapping(map)) return;
+    for (const YamlEntry& entry : doc_.node(map).entries) {
+      if (!doc_.is_scalar(entry.value)) continue;
+      const std::string key(doc_.scalar(entry.key));
+      const std::string_view value = doc_.scalar(entry.value);
+      if (contains(value, "${{")) continue;
+      const std::string detector = classify_secret_literal(key, value);
+      if (detector.empty()) continue;
+      const YamlNode& node = doc_.node(entry.value);
+      const Location location = source_.location(node.line, node.column, node.line, 0);
+      Identity& secret = add_literal_secret(out_, "literal:" + source_.path() + "#" + where + "." + key, "github",
+                                            key + " in " + source_.path(), location);
+      secret.hardcoded.push_back(hardcoded_value(location, where + "." + key, detector, value));
     }
   }
 

@@ -2,7 +2,10 @@
 
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "scanner/extract/kubernetes_names.h"
+#include "scanner/extract/secrets.h"
 #include "scanner/text.h"
 
 namespace nhiscan {
@@ -118,18 +121,105 @@ class ManifestExtractor {
 
   void secret(YamlId root) {
     const std::string type(doc_.scalar(doc_.get(root, "type")));
-    if (type != "kubernetes.io/service-account-token") return;
     const std::string name = metadata_field(root, "name");
     const std::string ns = namespace_of(root);
+    std::vector<HardcodedValue> literals = secret_data(root);
+    if (type != "kubernetes.io/service-account-token") {
+      // Other Secrets are identities here only when they hold literal secret material.
+      if (literals.empty()) return;
+      Identity secret = start(root, IdentityKind::secret, "kubernetes:Secret/" + ns + "/" + name, ns + "/" + name);
+      secret.governance_exempt = true;
+      secret.attributes["secret_type"] = type.empty() ? "Opaque" : type;
+      secret.hardcoded = std::move(literals);
+      out_.identities.push_back(std::move(secret));
+      return;
+    }
     Identity token = start(root, IdentityKind::token, "kubernetes:Secret/" + ns + "/" + name, ns + "/" + name);
     token.credential = Credential{};
     token.attributes["secret_type"] = type;
+    token.hardcoded = std::move(literals);
     const YamlId annotations = doc_.path(root, {"metadata", "annotations"});
     const YamlId account = doc_.get(annotations, "kubernetes.io/service-account.name");
     if (doc_.is_scalar(account)) {
       token.links.push_back({LinkType::token_of, kubernetes_service_account_id(ns, doc_.node(account).value), at(account)});
     }
     out_.identities.push_back(std::move(token));
+  }
+
+  // Literal secret material in `data` (base64, decoded here) and `stringData`: a known
+  // credential format (JSON Web Tokens included), registry credentials in a docker
+  // config, or a real-looking value under a secret-named key.
+  std::vector<HardcodedValue> secret_data(YamlId root) const {
+    std::vector<HardcodedValue> values;
+    for (const char* section : {"data", "stringData"}) {
+      const YamlId map = doc_.get(root, section);
+      if (!doc_.is_mapping(map)) continue;
+      const bool encoded = std::string_view(section) == "data";
+      for (const YamlEntry& entry : doc_.node(map).entries) {
+        if (!doc_.is_scalar(entry.value)) continue;
+        const std::string key(doc_.scalar(entry.key));
+        const std::string_view written = doc_.scalar(entry.value);
+        if (is_expression(written)) continue;
+        std::string value(written);
+        if (encoded) {
+          const auto decoded = decode_base64(written);
+          if (!decoded) continue;
+          value = *decoded;
+        }
+        std::string detector;
+        if (key == ".dockerconfigjson" || key == ".dockercfg") {
+          if (has_registry_password(value)) detector = "registry-credentials";
+        } else {
+          detector = secret_format(value, true);
+          if (detector.empty()) detector = classify_secret_literal(key, value);
+        }
+        if (detector.empty()) continue;
+        const YamlNode& node = doc_.node(entry.value);
+        // The value runs to the end of its first line; excerpts mask all of it.
+        const Location where = source_.location(node.line, node.column, node.line, 0);
+        values.push_back(hardcoded_value(where, std::string(section) + "." + key, detector, value));
+      }
+    }
+    return values;
+  }
+
+  static bool has_registry_password(const std::string& config) {
+    const nlohmann::json json = nlohmann::json::parse(config, nullptr, false);
+    if (!json.is_object()) return false;
+    const nlohmann::json& auths = json.contains("auths") && json["auths"].is_object() ? json["auths"] : json;
+    for (const auto& [registry, entry] : auths.items()) {
+      if (!entry.is_object()) continue;
+      for (const char* field : {"auth", "password", "identitytoken"}) {
+        if (!entry.contains(field) || !entry[field].is_string()) continue;
+        const std::string text = entry[field].get<std::string>();
+        if (!is_placeholder(text)) return true;
+      }
+    }
+    return false;
+  }
+
+  // env: [{name: DB_PASSWORD, value: "..."}] in the containers of a pod spec.
+  void container_env_literals(YamlId spec, const std::string& workload) {
+    for (const char* list : {"initContainers", "containers"}) {
+      const YamlId containers = doc_.get(spec, list);
+      if (!doc_.is_sequence(containers)) continue;
+      for (const YamlId container : doc_.node(containers).items) {
+        const YamlId env = doc_.get(container, "env");
+        if (!doc_.is_sequence(env)) continue;
+        for (const YamlId variable : doc_.node(env).items) {
+          const std::string name(doc_.scalar(doc_.get(variable, "name")));
+          const YamlId value = doc_.get(variable, "value");
+          if (name.empty() || !doc_.is_scalar(value)) continue;
+          const std::string detector = classify_secret_literal(name, doc_.scalar(value));
+          if (detector.empty()) continue;
+          const YamlNode& node = doc_.node(value);
+          const Location where = source_.location(node.line, node.column, node.line, 0);
+          Identity& secret = add_literal_secret(out_, "kubernetes:" + workload + "/env/" + name, "kubernetes",
+                                                "env " + name + " of " + workload, where);
+          secret.hardcoded.push_back(hardcoded_value(where, "env " + name, detector, doc_.scalar(value)));
+        }
+      }
+    }
   }
 
   void binding(YamlId root, bool cluster) {
@@ -202,6 +292,7 @@ class ManifestExtractor {
     const YamlId spec = spec_entry->value;
     const std::string ns = namespace_of(root);
     const std::string workload = kind + "/" + ns + "/" + metadata_field(root, "name");
+    container_env_literals(spec, workload);
 
     Consumer consumer;
     consumer.name = workload;
@@ -248,6 +339,41 @@ class ManifestExtractor {
 };
 
 }  // namespace
+
+void extract_kubernetes_template(const FileView& file, const std::vector<YamlChunk>& chunks, ExtractOutput& out) {
+  const SourceText& source = *file.source;
+  for (const YamlChunk& chunk : chunks) {
+    if (chunk.kind != "Secret") continue;
+    const uint32_t first = chunk.first_line;
+    const uint32_t last = source.line_at(chunk.end > chunk.begin ? chunk.end - 1 : chunk.begin);
+    uint32_t start = 0;
+    bool token = false, in_metadata = false;
+    std::string name, ns = "default";
+    for (uint32_t line = first; line <= last && line <= source.line_count(); ++line) {
+      const std::string_view text = source.line(line);
+      const std::string_view value = trim(text.substr(text.find(':') == std::string_view::npos ? text.size() : text.find(':') + 1));
+      if (starts_with(text, "apiVersion:") && !start) start = line;
+      if (starts_with(text, "metadata:")) in_metadata = true;
+      else if (!text.empty() && text[0] != ' ' && text[0] != '#') in_metadata = false;
+      if (in_metadata && starts_with(text, "  name:")) name = std::string(value);
+      if (in_metadata && starts_with(text, "  namespace:")) ns = std::string(value);
+      if (starts_with(text, "type:") && value == "kubernetes.io/service-account-token") token = true;
+    }
+    if (!token || name.empty()) continue;
+    Identity identity;
+    identity.id = "kubernetes:Secret/" + ns + "/" + name;
+    identity.kind = IdentityKind::token;
+    identity.platform = "kubernetes";
+    identity.name = ns + "/" + name;
+    identity.origin = Origin::template_;
+    identity.location = source.location(start ? start : first, 1);
+    identity.end = source.location(last, 0);
+    identity.credential = Credential{};
+    identity.attributes["secret_type"] = "kubernetes.io/service-account-token";
+    identity.comment_metadata = comment_metadata(file, identity.location.line, last);
+    out.identities.push_back(std::move(identity));
+  }
+}
 
 bool is_kubernetes_identity_kind(std::string_view kind) {
   return kIdentityKinds.count(kind) > 0 || ends_with(kind, "List");

@@ -13,6 +13,10 @@ namespace nhiscan {
 /// objects (no apiVersion and kind) are ignored.
 void extract_kubernetes(const FileView& file, const std::vector<YamlDocument>& documents, ExtractOutput& out);
 
+/// Service-account token Secrets in a Helm template, read line by line without
+/// rendering (template actions stay in names): identities of origin `template_`.
+void extract_kubernetes_template(const FileView& file, const std::vector<YamlChunk>& chunks, ExtractOutput& out);
+
 /// Kinds this extractor reads; documents of other kinds need no full parse.
 bool is_kubernetes_identity_kind(std::string_view kind);
 

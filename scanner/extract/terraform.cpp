@@ -163,6 +163,35 @@ const HclExpr* TerraformContext::variable_default(const std::string& name, const
   return found->second.block->value("default");
 }
 
+std::vector<std::string> TerraformContext::string_values(const HclExpr* expr, const TfBlock& block) const {
+  std::vector<std::string> values;
+  if (!expr || expr->kind != HclExpr::Kind::reference) return values;
+  // Every string an element of a collection holds; none when one is not a known string.
+  const auto strings = [](const TfValue& collection, bool keys) {
+    std::vector<std::string> out;
+    if (is_unknown(collection) || !(collection.is_array() || collection.is_object())) return out;
+    for (auto it = collection.begin(); it != collection.end(); ++it) {
+      const TfValue item = keys && collection.is_object() ? TfValue(it.key()) : *it;
+      if (!item.is_string()) return std::vector<std::string>{};
+      out.push_back(item.get<std::string>());
+    }
+    return out;
+  };
+  const std::string& text = expr->text;
+  if (text == "each.value" || text == "each.key") {
+    const HclExpr* each = block.block->value("for_each");
+    return each ? strings(evaluate(*each), text == "each.key") : values;
+  }
+  // var.roles[count.index], local.list[count.index]: any element of the list.
+  const std::size_t bracket = text.find('[');
+  if (bracket == std::string::npos || !(starts_with(text, "var.") || starts_with(text, "local."))) return values;
+  HclExpr base;
+  base.kind = HclExpr::Kind::reference;
+  base.text = text.substr(0, bracket);
+  const TfValue list = evaluate(base);
+  return list.is_array() ? strings(list, false) : values;
+}
+
 std::string TerraformContext::referenced_address(const HclExpr* expr, std::initializer_list<const char*> types) const {
   if (!expr) return {};
   for (const std::string& reference : expr->references) {
@@ -220,6 +249,8 @@ void extract_terraform(const TerraformModule& module, ExtractOutput& out, const 
   extract_terraform_github(context);
   extract_terraform_gitlab(context);
   extract_terraform_vault(context);
+  extract_terraform_outputs(context);
+  extract_terraform_secrets(context);
   for (Identity& identity : module_out.identities) {
     if (identity.attributes.count("not_created")) continue;
     // Identities an extractor placed itself (a nested block's credential) are reported at

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct TerraformFile {
 struct TerraformModule {
   std::string directory;  // relative to the scan root; empty for the root itself
   std::vector<std::unique_ptr<TerraformFile>> files;
+  /// Directories of every Terraform module in the scan: a local module call into one of
+  /// them is read as an instance; any other call is only seen from its arguments.
+  const std::set<std::string>* scanned_modules = nullptr;
 };
 
 /// A resource or data block with the file it is in.
@@ -106,6 +110,11 @@ class TerraformContext {
   /// nullopt when not statically known.
   std::optional<std::string> string_value(const HclExpr* expr, const TfBindings* bindings = nullptr) const;
 
+  /// Every string an expression of `block` takes across its instances:
+  /// `local.list[count.index]`, `var.list[...]`, and `each.value`/`each.key` over a
+  /// known `for_each`. Empty when any of them is not statically known.
+  std::vector<std::string> string_values(const HclExpr* expr, const TfBlock& block) const;
+
   /// A template's text with every interpolation that evaluates to a scalar substituted
   /// and the rest left as written ("${var.unknown}").
   std::string partial_text(const HclExpr& expr, const TfBindings* bindings = nullptr) const;
@@ -163,13 +172,19 @@ struct LocalModuleCall {
   const HclBlock* block = nullptr;
 };
 
+/// The directory (relative to the scan root) a local module source names from a module
+/// in `module_directory`; empty when the source is not a local path or leaves the root.
+std::string resolve_local_source(const std::string& module_directory, const std::string& source);
+
 /// Local module calls of a module, with their target directories resolved.
 std::vector<LocalModuleCall> local_module_calls(const TerraformModule& module);
 
-/// The instance of `call` made from `caller` (itself an instance or null): arguments
-/// evaluated in the caller, location at the outermost call site.
-ModuleInstance instantiate_call(const TerraformModule& caller, const ModuleInstance* caller_instance,
-                                const LocalModuleCall& call);
+/// The instances of `call` made from `caller` (itself an instance or null): arguments
+/// evaluated in the caller, location at the outermost call site. A call with a known
+/// `for_each` or `count` makes one instance per element (`module.x["key"]`), with
+/// `each` or `count.index` bound; an unknown one makes a single instance.
+std::vector<ModuleInstance> instantiate_call(const TerraformModule& caller, const ModuleInstance* caller_instance,
+                                             const LocalModuleCall& call);
 
 // Platform extractors, one file each.
 void extract_terraform_google(TerraformContext& context);
@@ -179,5 +194,12 @@ void extract_terraform_azure(TerraformContext& context);
 void extract_terraform_github(TerraformContext& context);
 void extract_terraform_gitlab(TerraformContext& context);
 void extract_terraform_vault(TerraformContext& context);
+/// Outputs that expose credential attributes ("terraform-output-credential" observations).
+void extract_terraform_outputs(TerraformContext& context);
+/// Literal secrets in arguments and in the variable defaults they read; runs after the
+/// platform extractors so that a value lands on the identity its block declares.
+void extract_terraform_secrets(TerraformContext& context);
+/// Literal secrets assigned to secret-named variables in a .tfvars file.
+void extract_tfvars_secrets(const SourceText& source, const HclFile& file, ExtractOutput& out);
 
 }  // namespace nhiscan

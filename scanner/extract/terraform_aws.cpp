@@ -35,6 +35,7 @@ class AwsExtractor {
     openid_connect_providers();
     secrets();
     instance_profiles();
+    module_calls();
   }
 
  private:
@@ -326,6 +327,12 @@ class AwsExtractor {
         return;
       }
     }
+    // policy_arn = each.value or var.list[count.index]: one grant per policy it takes.
+    const std::vector<std::string> many = context_.string_values(arn, resource);
+    if (!many.empty()) {
+      for (const std::string& text : many) add_managed_grant(id, resource, text, *arn);
+      return;
+    }
     const auto text = context_.string_value(arn);
     add_managed_grant(id, resource, text ? *text : arn->text, *arn);
   }
@@ -542,6 +549,81 @@ class AwsExtractor {
       for (const char* field : {"name", "arn"}) {
         if (const HclExpr* profile = block->value(field)) add_instance(resource, profile, std::string("iam_instance_profile.") + field);
       }
+    }
+  }
+
+  // module "x" { policies = { AdministratorAccess = "arn:aws:iam::aws:policy/AdministratorAccess" } }:
+  // a module that is not in the scan (registry, git, or a missing local path) given an administrator managed policy under a policy input attaches it to
+  // the role or user it creates. The module's own declaration cannot tell which
+  // instance gets it, so the grant is recorded on a referenced identity named after the
+  // module call (and the for_each key the ARN sits under).
+  void module_calls() {
+    for (const auto& file : context_.module().files) {
+      for (const HclBlock& block : file->hcl.blocks) {
+        if (block.type != "module" || block.labels.empty()) continue;
+        const HclExpr* source = block.value("source");
+        const std::string source_text = source && source->literal() ? lower(*source->literal()) : std::string();
+        if (contains(source_text, "group")) continue;  // groups hold people
+        // A local module in the scan is read through its call, with its real grants.
+        const TerraformModule& module = context_.module();
+        std::string local = source && source->literal() ? resolve_local_source(module.directory, *source->literal()) : "";
+        if (local == ".") local.clear();
+        if (source && source->literal() && !resolve_local_source(module.directory, *source->literal()).empty() &&
+            module.scanned_modules && module.scanned_modules->count(local)) {
+          continue;
+        }
+        TfBlock call;
+        call.file = file.get();
+        call.block = &block;
+        call.type = "module";
+        call.name = block.labels[0];
+        call.address = "module." + block.labels[0];
+        for (const HclAttribute& attribute : block.attributes) {
+          find_admin_arns(call, attribute.name, attribute.value, attribute.name == "for_each" ? "" : "-", source_text);
+        }
+      }
+    }
+  }
+
+  /// `instance` is the for_each key being walked ("-" outside for_each, "" before a key).
+  void find_admin_arns(const TfBlock& call, const std::string& path, const HclExpr& expr, const std::string& instance,
+                       const std::string& source, int depth = 0) {
+    if (depth > 16) return;
+    if (expr.kind == HclExpr::Kind::string) {
+      if (!is_admin_policy_arn(expr.text) || !contains(lower(path), "polic")) return;
+      const std::string name = call.address + (instance.empty() || instance == "-" ? "" : "[\"" + instance + "\"]");
+      const std::string id = context_.id_for_address(name);
+      Identity* target = identity(id);
+      if (!target) {
+        Identity created;
+        created.id = id;
+        created.kind = contains(source, "user") ? IdentityKind::machine_user : IdentityKind::role;
+        created.platform = "aws";
+        created.name = name;
+        created.origin = Origin::referenced;
+        created.location = context_.location(call);
+        created.attributes["module_source"] = source;
+        referenced_[id] = context_.out().identities.size();
+        context_.out().identities.push_back(std::move(created));
+        target = &context_.out().identities.back();
+      }
+      Grant grant;
+      grant.role = expr.text;
+      grant.scope = "account";
+      grant.via = call.address;
+      grant.location = context_.location_of(call, expr);
+      grant.admin = true;
+      grant.admin_reason = "AWS managed policy " + expr.text.substr(expr.text.rfind('/') + 1) +
+                           " grants administrator access, and the module attaches what it is given under " + path;
+      target->grants.push_back(grant);
+      return;
+    }
+    for (std::size_t i = 0; i < expr.items.size(); ++i) {
+      const bool keyed = expr.kind == HclExpr::Kind::object && i < expr.keys.size();
+      const std::string key = keyed ? expr.keys[i] : std::string();
+      // The first key level under for_each names the instance.
+      const std::string next_instance = instance.empty() && keyed ? key : instance;
+      find_admin_arns(call, keyed ? path + "." + key : path, expr.items[i], next_instance, source, depth + 1);
     }
   }
 

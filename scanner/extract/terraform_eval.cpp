@@ -424,6 +424,17 @@ std::vector<TfBlockInstance> TerraformContext::blocks(const HclBlock& parent, co
   return found;
 }
 
+std::string resolve_local_source(const std::string& module_directory, const std::string& source) {
+  if (!starts_with(source, "./") && !starts_with(source, "../")) return {};
+  const boost::filesystem::path target =
+      (boost::filesystem::path(module_directory.empty() ? "." : module_directory) / source).lexically_normal();
+  std::string directory = target.generic_string();
+  while (ends_with(directory, "/")) directory.pop_back();
+  if (directory == ".") return ".";
+  if (starts_with(directory, "..")) return {};  // outside the scan root
+  return directory;
+}
+
 std::vector<LocalModuleCall> local_module_calls(const TerraformModule& module) {
   std::vector<LocalModuleCall> calls;
   for (const auto& file : module.files) {
@@ -431,47 +442,75 @@ std::vector<LocalModuleCall> local_module_calls(const TerraformModule& module) {
       if (block.type != "module" || block.labels.empty()) continue;
       const HclExpr* source = block.value("source");
       if (!source || !source->is_string()) continue;
-      const std::string& text = source->text;
-      if (!starts_with(text, "./") && !starts_with(text, "../")) continue;
-      const boost::filesystem::path target =
-          (boost::filesystem::path(module.directory.empty() ? "." : module.directory) / text).lexically_normal();
-      std::string directory = target.generic_string();
-      while (ends_with(directory, "/")) directory.pop_back();
+      std::string directory = resolve_local_source(module.directory, source->text);
+      if (directory.empty()) continue;
       if (directory == ".") directory.clear();
-      if (starts_with(directory, "..")) continue;  // outside the scan root
       calls.push_back({block.labels[0], directory, file.get(), &block});
     }
   }
   return calls;
 }
 
-ModuleInstance instantiate_call(const TerraformModule& caller, const ModuleInstance* caller_instance,
-                                const LocalModuleCall& call) {
+std::vector<ModuleInstance> instantiate_call(const TerraformModule& caller, const ModuleInstance* caller_instance,
+                                             const LocalModuleCall& call) {
   ExtractOutput scratch;  // the caller context only evaluates; it extracts nothing here
   TerraformContext context(caller, scratch, caller_instance);
-  ModuleInstance instance;
-  instance.path = (caller_instance ? caller_instance->path + "." : std::string()) + "module." + call.name;
+  ModuleInstance base;
+  const std::string path = (caller_instance ? caller_instance->path + "." : std::string()) + "module." + call.name;
   if (caller_instance) {
-    instance.caller_directory = caller_instance->caller_directory;
-    instance.call_site = caller_instance->call_site;
-    instance.call_end_line = caller_instance->call_end_line;
-    instance.comment_metadata = caller_instance->comment_metadata;
-    instance.for_each = caller_instance->for_each;
+    base.caller_directory = caller_instance->caller_directory;
+    base.call_site = caller_instance->call_site;
+    base.call_end_line = caller_instance->call_end_line;
+    base.comment_metadata = caller_instance->comment_metadata;
+    base.for_each = caller_instance->for_each;
   } else {
-    instance.caller_directory = caller.directory;
-    instance.call_site = call.file->source.location(call.block->start.line, call.block->start.column);
-    instance.call_end_line = call.block->end.line;
+    base.caller_directory = caller.directory;
+    base.call_site = call.file->source.location(call.block->start.line, call.block->start.column);
+    base.call_end_line = call.block->end.line;
     FileView view{&call.file->source, &call.file->comments};
-    instance.comment_metadata = comment_metadata(view, call.block->start.line, call.block->end.line);
+    base.comment_metadata = comment_metadata(view, call.block->start.line, call.block->end.line);
   }
+
+  // One set of bindings per instance the call makes.
+  std::vector<std::pair<std::string, TfBindings>> keyed;
+  const HclExpr* each = call.block->value("for_each");
+  const HclExpr* count = call.block->value("count");
+  const TfValue collection = each ? context.evaluate(*each) : TfValue();
+  const TfValue number = count ? context.evaluate(*count) : TfValue();
+  if (each && (collection.is_array() || (collection.is_object() && !is_unknown(collection)))) {
+    std::size_t index = 0;
+    for (auto it = collection.begin(); it != collection.end() && index < kMaxElements; ++it, ++index) {
+      const TfValue key = collection.is_object() ? TfValue(it.key()) : *it;
+      const std::string label = key.is_string() ? key.get<std::string>() : to_text(key);
+      TfBindings bindings;
+      bindings.values["each"] = TfValue{{"key", key}, {"value", *it}};
+      keyed.emplace_back("[\"" + label + "\"]", std::move(bindings));
+    }
+  } else if (count && number.is_number()) {
+    const auto total = static_cast<std::size_t>(std::max(0.0, number.get<double>()));
+    for (std::size_t index = 0; index < total && index < kMaxElements; ++index) {
+      TfBindings bindings;
+      bindings.values["count"] = TfValue{{"index", index}};
+      keyed.emplace_back("[" + std::to_string(index) + "]", std::move(bindings));
+    }
+  } else {
+    if (each) base.for_each = "for_each";
+    if (count) base.for_each = "count";
+    keyed.emplace_back("", TfBindings{});
+  }
+
   static const std::set<std::string> kMeta = {"source", "version", "providers", "depends_on", "count", "for_each"};
-  for (const HclAttribute& argument : call.block->attributes) {
-    if (kMeta.count(argument.name)) continue;
-    instance.arguments[argument.name] = context.evaluate(argument.value);
+  std::vector<ModuleInstance> instances;
+  for (const auto& [suffix, bindings] : keyed) {
+    ModuleInstance instance = base;
+    instance.path = path + suffix;
+    for (const HclAttribute& argument : call.block->attributes) {
+      if (kMeta.count(argument.name)) continue;
+      instance.arguments[argument.name] = context.evaluate(argument.value, &bindings);
+    }
+    instances.push_back(std::move(instance));
   }
-  if (call.block->value("for_each")) instance.for_each = "for_each";
-  if (call.block->value("count")) instance.for_each = "count";
-  return instance;
+  return instances;
 }
 
 }  // namespace nhiscan

@@ -229,8 +229,13 @@ class GoogleExtractor {
         const HclExpr* member = resource.block->value("member");
         const auto role_text = context_.string_value(role);
         const auto member_text = context_.string_value(member);
-        grant(resource, role_text ? *role_text : (role ? role->text : ""), role,
-              member_text ? *member_text : (member ? member->text : ""), member, scope_of(resource));
+        const std::string member_value = member_text ? *member_text : (member ? member->text : "");
+        // role = local.roles[count.index] or each.value: one grant per listed role.
+        const std::vector<std::string> roles = role_text ? std::vector<std::string>{} : context_.string_values(role, resource);
+        if (roles.empty()) {
+          grant(resource, role_text ? *role_text : (role ? role->text : ""), role, member_value, member, scope_of(resource));
+        }
+        for (const std::string& each_role : roles) grant(resource, each_role, role, member_value, member, scope_of(resource));
       }
       for (const TfBlock& resource : context_.resources(base + "_binding")) {
         const HclExpr* role = resource.block->value("role");
