@@ -27,6 +27,8 @@ echo "corpus: scanned $corpus in $(echo "$end - $start" | bc) s"
   --fail-on none --no-prefilter
 "$nhiscan" scan "$corpus" --root "$corpus" --now "$now" --format json --output "$work/one-thread.json" \
   --fail-on none --jobs 1
+"$nhiscan" scan "$corpus" --root "$corpus" --now "$now" --format text --output "$work/scan.txt" --fail-on none
 
-/usr/bin/python3 "$here/corpus_checks.py" "$work/scan.json" "$work/full-parse.json" "$work/one-thread.json"
+/usr/bin/python3 "$here/corpus_checks.py" "$work/scan.json" "$work/full-parse.json" "$work/one-thread.json" \
+  "$corpus" "$work/scan.json" "$work/scan.sarif" "$work/scan.txt"
 /usr/bin/python3 "$here/../tests/sarif/validate.py" "$work/scan.sarif" && echo "corpus: SARIF log is valid SARIF 2.1.0"

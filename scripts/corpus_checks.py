@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Counts and expectations over a corpus scan (JSON output of nhiscan).
 
-usage: corpus_checks.py SCAN.json FULL_PARSE.json ONE_THREAD.json
+usage: corpus_checks.py SCAN.json FULL_PARSE.json ONE_THREAD.json CORPUS OUTPUT...
 
 Prints findings per rule and identities per platform and kind, then checks what the
 scanner must find in the known repositories of the corpus. Exits 1 when a check fails.
@@ -85,7 +85,86 @@ def expectations(log):
 
     bad_locations = [f for f in log["findings"] if f["location"]["line"] < 1 or not f["location"]["file"]]
     checks.check(not bad_locations, "every finding has a file and a 1-based line")
+
+    # Platforms beyond the first set.
+    rbac = "hashicorp__terraform-provider-azuread/examples/create-for-rbac/"
+    entra = checks.identities(lambda i: i["id"].startswith("terraform:" + rbac) and i["kind"] in ("password", "certificate"))
+    checks.check(len(entra) == 2 and all((i["credential"] or {}).get("expiry") == "180d" for i in entra),
+                 "azuread create-for-rbac password and certificate read with their 6-month expiry")
+    mineiros = checks.identities(lambda i: i["id"].startswith("terraform:mineiros-io__terraform-github-repository/"))
+    checks.check(any(i["kind"] == "deploy_key" for i in mineiros) and any(i["kind"] == "ci_secret" for i in mineiros),
+                 "terraform-github-repository deploy keys and Actions secrets are identities")
+    vault = checks.identities(lambda i: "vault_approle_auth_backend_role" in i["id"] or "vault_token." in i["id"])
+    checks.check(len(vault) >= 3, f"vault-guides AppRole role, secret id and token are identities ({len(vault)})")
+
+    # Risk rules.
+    def rule_on(rule, predicate):
+        return [f for f in log["findings"] if f["rule_id"] == rule and predicate(f)]
+    checks.check(len(rule_on("NHI101", lambda f: f["location"]["file"].endswith(
+        "terraform-google-github-actions-runners/test/setup/iam.tf"))) >= 1,
+        "NHI101 on the roles/owner CI account of github-actions-runners test/setup/iam.tf")
+    checks.check(len(rule_on("NHI101", lambda f: f["location"]["file"].startswith(rbac))) == 1,
+                 "NHI101 on the subscription Contributor service principal of create-for-rbac")
+    checks.check(len(rule_on("NHI101", lambda f: "argo-cd/test/e2e" in f["location"]["file"]
+                             and f["identity"].endswith("/default"))) == 2,
+                 "NHI101 on argo-cd's test ClusterRoleBindings of cluster-admin to default")
+    checks.check(len(rule_on("NHI101", lambda f: "examples/iam-role/" in f["identity"] and '["admin"]' in f["identity"])) == 1,
+                 "NHI101 on the AdministratorAccess role of terraform-aws-iam examples/iam-role")
+    tokens = checks.identities(lambda i: i["attributes"].get("secret_type") == "kubernetes.io/service-account-token")
+    checks.check(len(tokens) >= 5 and all("NHI104" in checks.rules_at(t) for t in tokens),
+                 f"NHI104 on every service-account-token Secret ({len(tokens)})")
+    checks.check(not rule_on("NHI102", lambda f: f["location"]["file"].endswith("microservices-demo/.github/workflows/ci-main.yaml")),
+                 "NHI102 not on the workload-identity login of microservices-demo ci-main.yaml")
+
+    # Connections across files.
+    wordpress = checks.identities(lambda i: i["id"].endswith("wordpress-persistent-disks/terraform/kubernetes_service_account.wordpress_ksa"))
+    checks.check(len(wordpress) == 1 and any(l["type"] == "federated_with" and l["target"].endswith("google_service_account.wordpress_app_sa")
+                                             and l["confirmed_by"] for l in wordpress[0]["links"]),
+                 "wordpress-persistent-disks ServiceAccount linked to its Google service account, confirmed by the binding")
+    irsa = checks.identities(lambda i: i["id"].endswith("examples/iam-role-for-service-accounts/module.irsa.aws_iam_role.this"))
+    trusted = sorted(l["target"] for l in irsa[0]["links"] if l["type"] == "federated_with") if irsa else []
+    checks.check(trusted == ["kubernetes:ServiceAccount/canary/blue", "kubernetes:ServiceAccount/canary/my-app",
+                             "kubernetes:ServiceAccount/default/blue", "kubernetes:ServiceAccount/default/my-app"],
+                 f"terraform-aws-iam IRSA role lists the four ServiceAccounts it trusts ({len(trusted)})")
+    checks.check(len(rule_on("NHI112", lambda f: f["identity"] == "kubernetes:ServiceAccount/default/vault-auth")) == 1,
+                 "vault-guides vault-auth binding to an undeclared ServiceAccount gets NHI112")
     return checks.failed
+
+
+def masked_everywhere(log, corpus, outputs):
+    """No output may show the raw value of a hard-coded secret (NHI103): not in a finding's
+    message, not in its identity's record, not in the excerpt printed under it."""
+    sarif = load(next(path for path in outputs if path.endswith(".sarif")))
+    text_lines = open(next(path for path in outputs if path.endswith(".txt")), encoding="utf-8").read().split("\n")
+    identities = {i["id"]: i for i in log["identities"]}
+    sarif_messages = [r["message"]["text"] for r in sarif["runs"][0]["results"] if r["ruleId"] == "NHI103"]
+    leaked = []
+    for finding in log["findings"]:
+        if finding["rule_id"] != "NHI103":
+            continue
+        identity = identities.get(finding["identity"], {})
+        # What the record says of the value (file paths aside, which may share its words).
+        record = json.dumps([identity.get("name"), identity.get("hardcoded_values", []) and
+                             [v["masked"] for v in identity["hardcoded_values"]],
+                             {k: v for k, v in identity.get("attributes", {}).items() if "/" not in v}])
+        for value in identity.get("hardcoded_values", []):
+            where = value["location"]
+            with open(f"{corpus}/{where['file']}", encoding="utf-8", errors="replace") as handle:
+                lines = handle.read().split("\n")
+            line = lines[where["line"] - 1] if where["line"] <= len(lines) else ""
+            raw = line[where["column"] - 1:].strip().strip("'\"")
+            raw = raw.split()[0].strip("'\",") if raw.split() else ""
+            if len(raw) < 6:
+                continue
+            header = f"{where['file']}:{where['line']}:"
+            excerpts = [text_lines[i + 1] for i, text in enumerate(text_lines[:-1])
+                        if text.startswith(header) and "[NHI103]" in text]
+            places = [finding["message"], record] + excerpts + [m for m in sarif_messages if header in m or raw in m]
+            if any(raw in place for place in places):
+                leaked.append((where["file"], where["line"]))
+    ok = not leaked
+    print(("  ok    " if ok else "  FAIL  ") + f"no hard-coded secret value appears unmasked in any output {leaked[:3]}")
+    return 0 if ok else 1
 
 
 def same_model(first, second, description):
@@ -99,9 +178,10 @@ def same_model(first, second, description):
 
 
 def main(paths):
-    scan, full_parse, one_thread = (load(path) for path in paths)
+    scan, full_parse, one_thread = (load(path) for path in paths[:3])
     summary(scan)
     failed = expectations(scan)
+    failed += masked_everywhere(scan, paths[3], paths[4:])
     print("shortcuts:")
     failed += same_model(scan, full_parse, "inventory and findings identical with the YAML parse shortcut off")
     failed += same_model(scan, one_thread, "inventory and findings identical with one worker thread")
@@ -113,7 +193,7 @@ def main(paths):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
+    if len(sys.argv) < 6:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     sys.exit(main(sys.argv[1:]))

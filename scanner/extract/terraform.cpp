@@ -253,6 +253,15 @@ void extract_terraform(const TerraformModule& module, ExtractOutput& out, const 
   extract_terraform_secrets(context);
   for (Identity& identity : module_out.identities) {
     if (identity.attributes.count("not_created")) continue;
+    // A grant made inside a called module is reported at the call; where the module
+    // writes it stays as evidence.
+    if (instance) {
+      for (Grant& grant : identity.grants) {
+        if (grant.location.file == instance->call_site.file) continue;
+        if (!grant.evidence.valid()) grant.evidence = grant.location;
+        grant.location = instance->call_site;
+      }
+    }
     // Identities an extractor placed itself (a nested block's credential) are reported at
     // the call site too, like those made through add_identity.
     if (instance && identity.origin != Origin::referenced && !identity.attributes.count("module_call")) {

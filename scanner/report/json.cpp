@@ -89,7 +89,9 @@ Json identity_json(const Identity& identity) {
   out["consumers"] = consumers;
   Json links = Json::array();
   for (const Link& link : identity.links) {
-    links.push_back({{"type", to_string(link.type)}, {"target", link.target}, {"location", location_json(link.location)}});
+    Json item{{"type", to_string(link.type)}, {"target", link.target}, {"location", location_json(link.location)}};
+    item["confirmed_by"] = link.confirmed_by.valid() ? location_json(link.confirmed_by) : Json(nullptr);
+    links.push_back(item);
   }
   out["links"] = links;
   Json trusts = Json::array();
