@@ -33,7 +33,7 @@ sanitize: test-deps
 	@cmake --build build-asan -j$(JOBS)
 	ctest --test-dir build-asan --output-on-failure --no-tests=error -j$(JOBS)
 
-corpus: build
+corpus: test-deps build
 	@scripts/corpus.sh $(BUILD_DIR)/nhiscan $(CORPUS)
 
 bench: build

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -35,7 +36,9 @@ Commands:
   explain RULE    show a rule's documentation (RULE is an id or a name)
 
 Options:
-  -f, --format FORMAT    output format: text (default), sarif, json
+  -f, --format FORMAT    output format: text (default), sarif, json, markdown (a
+                         pull-request summary), github (workflow annotations);
+                         for `inventory`: text, json, csv, markdown (with graphs)
   -o, --output FILE      write the report to FILE instead of standard output
       --sarif FILE       also write SARIF to FILE
       --config FILE      configuration (default: .nhiscan.toml in the scan root or
@@ -261,8 +264,12 @@ int run_cli(const std::vector<std::string>& arguments) {
     return 2;
   }
 
-  if (options.format != "text" && options.format != "sarif" && options.format != "json") {
-    std::cerr << "nhiscan: unknown format '" << options.format << "' (expected text, sarif or json)\n";
+  const bool inventory = options.command == "inventory";
+  const std::vector<std::string> formats = inventory ? std::vector<std::string>{"text", "json", "csv", "markdown"}
+                                                     : std::vector<std::string>{"text", "sarif", "json", "markdown", "github"};
+  if (std::find(formats.begin(), formats.end(), options.format) == formats.end()) {
+    std::cerr << "nhiscan: unknown format '" << options.format << "' for " << options.command << " (expected "
+              << join(formats, ", ") << ")\n";
     return 2;
   }
   std::optional<Severity> fail_threshold;
@@ -364,12 +371,20 @@ int run_cli(const std::vector<std::string>& arguments) {
   report.category = options.category;
 
   std::ostringstream rendered;
-  if (options.command == "inventory") {
+  if (inventory) {
     if (options.format == "json") {
       write_json(rendered, result, report);
+    } else if (options.format == "csv") {
+      write_inventory_csv(rendered, result);
+    } else if (options.format == "markdown") {
+      write_inventory_markdown(rendered, result);
     } else {
       write_inventory_text(rendered, result, report);
     }
+  } else if (options.format == "markdown") {
+    write_markdown(rendered, result);
+  } else if (options.format == "github") {
+    write_github(rendered, result);
   } else if (options.format == "sarif") {
     write_sarif(rendered, result, report);
   } else if (options.format == "json") {

@@ -476,6 +476,30 @@ void run_units(const std::vector<Unit>& units, const ScanOptions& options, std::
   for (std::thread& thread : threads) thread.join();
 }
 
+/// Point each finding at the declarations its identity is connected to (the account of
+/// a key, the resource that sets a CI secret, the cloud identity a ServiceAccount
+/// federates with), so that SARIF viewers can show the whole chain.
+void add_connected_locations(ScanResult& result) {
+  constexpr std::size_t kMaxRelated = 6;
+  std::map<std::string, const Identity*> by_id;
+  for (const Identity& identity : result.identities) {
+    if (identity.origin != Origin::referenced) by_id.emplace(identity.id, &identity);
+  }
+  for (Finding& finding : result.findings) {
+    if (finding.identity.empty()) continue;
+    const auto self = by_id.find(finding.identity);
+    if (self == by_id.end()) continue;
+    for (const Link& link : self->second->links) {
+      if (finding.related.size() >= kMaxRelated) break;
+      const auto target = by_id.find(link.target);
+      if (target == by_id.end() || !target->second->location.valid()) continue;
+      if (target->second->location == finding.location) continue;
+      finding.related.push_back({target->second->location, replace_all(to_string(link.type), "_", " ") + " " +
+                                                               target->second->id});
+    }
+  }
+}
+
 bool finding_order(const Finding& a, const Finding& b) {
   if (!(a.location == b.location)) return a.location < b.location;
   if (a.rule_id != b.rule_id) return a.rule_id < b.rule_id;
@@ -598,6 +622,7 @@ ScanResult run_scan(const ScanOptions& options) {
   };
 
   result.findings = run_rules(false);
+  add_connected_locations(result);
   std::sort(result.findings.begin(), result.findings.end(), finding_order);
   exception_records = apply_exceptions(result, options.configured_exceptions, options.exception_policy, options.baseline);
   for (Finding& finding : run_rules(true)) result.findings.push_back(std::move(finding));

@@ -51,4 +51,5 @@ install_npm() {
 install_npm "$top/grammars"
 if [ "$mode" = test ]; then
   install_npm "$top/tests/sarif"
+  install_npm "$top/tests/mermaid"
 fi

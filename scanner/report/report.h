@@ -18,8 +18,20 @@ void write_text(std::ostream& out, const ScanResult& result, const ReportOptions
 void write_sarif(std::ostream& out, const ScanResult& result, const ReportOptions& options);
 void write_json(std::ostream& out, const ScanResult& result, const ReportOptions& options);
 
+/// GitHub workflow commands (`::error file=...,line=...::message`), escaped as the
+/// runner requires, for annotations on pull requests.
+void write_github(std::ostream& out, const ScanResult& result);
+/// A Markdown summary for pull requests and job summaries: counts, ownership coverage,
+/// the worst open findings.
+void write_markdown(std::ostream& out, const ScanResult& result);
+
 /// The identity inventory alone, as text (one line per identity).
 void write_inventory_text(std::ostream& out, const ScanResult& result, const ReportOptions& options);
+/// The identity inventory as CSV, one row per identity.
+void write_inventory_csv(std::ostream& out, const ScanResult& result);
+/// The identity inventory as Markdown: coverage, Mermaid graphs of connected identities,
+/// and a table of every identity.
+void write_inventory_markdown(std::ostream& out, const ScanResult& result);
 
 /// Percent-encode a relative path for a URI: unreserved characters and '/' stay.
 std::string uri_encode(const std::string& path);
