@@ -33,4 +33,5 @@ echo "corpus: scanned $corpus in $(echo "$end - $start" | bc) s"
   "$corpus" "$work/scan.json" "$work/scan.sarif" "$work/scan.txt"
 /usr/bin/python3 "$here/../tests/sarif/validate.py" "$work/scan.sarif" && echo "corpus: SARIF log is valid SARIF 2.1.0"
 "$nhiscan" inventory "$corpus" --root "$corpus" --now "$now" --format markdown --output "$work/inventory.md"
-node "$here/../tests/mermaid/check.mjs" "$work/inventory.md" | sed 's/^/corpus: /'
+node "$here/../tests/mermaid/check.mjs" "$work/inventory.md" > "$work/mermaid.txt" || { cat "$work/mermaid.txt"; exit 1; }
+sed 's/^/corpus: /' "$work/mermaid.txt"
