@@ -98,9 +98,12 @@ class ManifestExtractor {
     const std::string name = metadata_field(root, "name");
     if (name.empty()) return;
     const std::string ns = namespace_of(root);
-    Identity identity = start(root, IdentityKind::service_account, kubernetes_service_account_id(ns, name), ns + "/" + name);
-    // Without metadata.namespace the manifest lands in the namespace it is applied to.
-    if (metadata_field(root, "namespace").empty()) identity.attributes["namespace_unspecified"] = "true";
+    // Without metadata.namespace the manifest lands in the namespace it is applied to,
+    // so the name alone is shown (the id keeps "default" for matching).
+    const bool unspecified = metadata_field(root, "namespace").empty();
+    Identity identity = start(root, IdentityKind::service_account, kubernetes_service_account_id(ns, name),
+                              unspecified ? name : ns + "/" + name);
+    if (unspecified) identity.attributes["namespace_unspecified"] = "true";
 
     const YamlId annotations = doc_.path(root, {"metadata", "annotations"});
     if (doc_.is_mapping(annotations)) {

@@ -136,6 +136,8 @@ Identity& TerraformContext::add_identity(const TfBlock& resource, IdentityKind k
   identity.comment_metadata = comment_metadata(view, resource.block->start.line, resource.block->end.line);
 
   if (instance_) {
+    // Without a literal name, the instance is named by its module path.
+    if (identity.name == resource.address) identity.name = instance_->path + "." + resource.address;
     // Report at the call site; say where inside the module the resource is written.
     identity.attributes["declared_in"] = identity.location.file + ":" + std::to_string(identity.location.line);
     identity.attributes["module_call"] = instance_->path;
