@@ -75,7 +75,8 @@ void read_inline(const fs::path& directory, std::set<Expected>& expected) {
       if (!std::regex_search(line, match, kExpect)) continue;
       const bool next_line = match[2].str() == "-next-line";
       const bool suppressed = match[2].str() == "-suppressed";
-      for (std::string_view rule : split(match[3].str(), ',')) {
+      const std::string rules = match[3].str();  // split() returns views into it
+      for (std::string_view rule : split(rules, ',')) {
         const std::string_view name = trim(rule);
         if (!name.empty()) expected.insert({relative, next_line ? number + 1 : number, std::string(name), suppressed});
       }
