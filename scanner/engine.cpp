@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "scanner/correlate.h"
+#include "scanner/extract/bitbucket.h"
 #include "scanner/extract/github_actions.h"
 #include "scanner/extract/kubernetes.h"
 #include "scanner/extract/terraform.h"
@@ -193,6 +194,9 @@ void process_yaml(const DiscoveredFile& file, const ScanOptions& options, UnitRe
       break;
     case FileKind::yaml:
       extract_kubernetes(view, documents, result.out);
+      break;
+    case FileKind::bitbucket:
+      extract_bitbucket(view, documents, result.out);
       break;
     default:
       // TODO: GitLab CI, Azure Pipelines, CircleCI, Bitbucket and Helm values extractors.
