@@ -10,6 +10,7 @@
 
 #include "scanner/correlate.h"
 #include "scanner/extract/bitbucket.h"
+#include "scanner/extract/circleci.h"
 #include "scanner/extract/github_actions.h"
 #include "scanner/extract/kubernetes.h"
 #include "scanner/extract/terraform.h"
@@ -197,6 +198,9 @@ void process_yaml(const DiscoveredFile& file, const ScanOptions& options, UnitRe
       break;
     case FileKind::bitbucket:
       extract_bitbucket(view, documents, result.out);
+      break;
+    case FileKind::circleci:
+      extract_circleci(view, documents, result.out);
       break;
     default:
       // TODO: GitLab CI, Azure Pipelines, CircleCI, Bitbucket and Helm values extractors.
