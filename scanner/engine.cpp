@@ -12,6 +12,7 @@
 #include "scanner/extract/bitbucket.h"
 #include "scanner/extract/circleci.h"
 #include "scanner/extract/github_actions.h"
+#include "scanner/extract/gitlab_ci.h"
 #include "scanner/extract/kubernetes.h"
 #include "scanner/extract/terraform.h"
 #include "scanner/governance.h"
@@ -32,6 +33,7 @@ struct UnitResult {
 struct Unit {
   std::vector<const DiscoveredFile*> files;
   bool terraform = false;
+  bool gitlab_pipeline = false;  // a root .gitlab-ci.yml and its local includes
   std::string directory;
 };
 
@@ -142,15 +144,28 @@ std::vector<Span> yaml_spans(const std::vector<YamlDocument>& documents) {
   return spans;
 }
 
-void process_yaml(const DiscoveredFile& file, const ScanOptions& options, UnitResult& result) {
+/// A YAML file read, split into documents, parsed and indexed for comments. It is kept
+/// at one address because the comment index points into the source.
+struct LoadedYaml {
+  SourceText source;
+  std::vector<YamlDocument> documents;
+  CommentIndex index;
+
+  FileView view() const { return {&source, &index}; }
+};
+
+/// Read and parse `file` as `kind`, record its summary and inline exceptions, and
+/// return it; nullptr when the file is skipped (the reason is a diagnostic).
+std::unique_ptr<LoadedYaml> load_yaml(const DiscoveredFile& file, FileKind kind, const ScanOptions& options,
+                                      UnitResult& result) {
   FileSummary summary;
   summary.path = file.relative;
-  summary.kind = file.kind;
+  summary.kind = kind;
   auto source = read_source(file, options, result.out.diagnostics);
   if (!source) {
     summary.skipped = true;
     result.files.push_back(summary);
-    return;
+    return nullptr;
   }
 
   const std::vector<YamlChunk> chunks = split_yaml_documents(source->text());
@@ -161,31 +176,41 @@ void process_yaml(const DiscoveredFile& file, const ScanOptions& options, UnitRe
                                           std::to_string(options.limits.max_documents) + "; skipped"});
     summary.skipped = true;
     result.files.push_back(summary);
-    return;
+    return nullptr;
   }
 
   // NOTE: Helm templates are not YAML until rendered; they are not read yet.
-  if (file.kind == FileKind::helm_template) {
+  if (kind == FileKind::helm_template) {
     summary.skipped = true;
     result.files.push_back(summary);
-    return;
+    return nullptr;
   }
 
-  std::vector<YamlDocument> documents;
+  auto loaded = std::make_unique<LoadedYaml>();
+  loaded->source = std::move(*source);
   for (const YamlChunk& chunk : chunks) {
     // Most bytes of real repositories are CRDs, dashboards and the like: a document
     // whose top-level kind cannot hold an identity needs no parse at all.
-    if (options.prefilter && file.kind == FileKind::yaml && !chunk.kind.empty() &&
-        !is_kubernetes_identity_kind(chunk.kind)) {
+    if (options.prefilter && kind == FileKind::yaml && !chunk.kind.empty() && !is_kubernetes_identity_kind(chunk.kind)) {
       continue;
     }
-    auto document = parse_yaml_document(*source, chunk, options.limits.yaml, result.out.diagnostics);
-    if (document && !document->empty()) documents.push_back(std::move(*document));
+    auto document = parse_yaml_document(loaded->source, chunk, options.limits.yaml, result.out.diagnostics);
+    if (document && !document->empty()) loaded->documents.push_back(std::move(*document));
   }
-  summary.parsed_documents = static_cast<uint32_t>(documents.size());
+  summary.parsed_documents = static_cast<uint32_t>(loaded->documents.size());
 
-  const CommentIndex index(*source, yaml_comments(*source), yaml_spans(documents));
-  const FileView view{&*source, &index};
+  loaded->index = CommentIndex(loaded->source, yaml_comments(loaded->source), yaml_spans(loaded->documents));
+  auto exceptions = read_exceptions(loaded->source, loaded->index, result.out.diagnostics);
+  for (auto& exception : exceptions) result.exceptions.push_back(std::move(exception));
+  result.files.push_back(summary);
+  return loaded;
+}
+
+void process_yaml(const DiscoveredFile& file, const ScanOptions& options, UnitResult& result) {
+  const auto loaded = load_yaml(file, file.kind, options, result);
+  if (!loaded) return;
+  const FileView view = loaded->view();
+  const std::vector<YamlDocument>& documents = loaded->documents;
   switch (file.kind) {
     case FileKind::github_workflow:
       extract_github_workflow(view, documents, result.out);
@@ -203,12 +228,22 @@ void process_yaml(const DiscoveredFile& file, const ScanOptions& options, UnitRe
       extract_circleci(view, documents, result.out);
       break;
     default:
-      // TODO: GitLab CI, Azure Pipelines, CircleCI, Bitbucket and Helm values extractors.
+      // TODO: Azure Pipelines and Helm values extractors.
       break;
   }
-  auto exceptions = read_exceptions(*source, index, result.out.diagnostics);
-  for (auto& exception : exceptions) result.exceptions.push_back(std::move(exception));
-  result.files.push_back(summary);
+}
+
+/// A GitLab pipeline: its root file and local includes, extracted together.
+void process_gitlab_pipeline(const Unit& unit, const ScanOptions& options, UnitResult& result) {
+  std::vector<std::unique_ptr<LoadedYaml>> loaded;
+  std::vector<GitlabFile> files;
+  for (const DiscoveredFile* file : unit.files) {
+    auto one = load_yaml(*file, FileKind::gitlab_ci, options, result);
+    if (!one) continue;
+    files.push_back({one->view(), &one->documents});
+    loaded.push_back(std::move(one));
+  }
+  extract_gitlab_pipeline(files, result.out);
 }
 
 void process_terraform(const Unit& unit, const ScanOptions& options, UnitResult& result) {
@@ -244,11 +279,35 @@ void process_terraform(const Unit& unit, const ScanOptions& options, UnitResult&
   extract_terraform(module, result.out);
 }
 
-std::vector<Unit> make_units(const Discovery& discovery) {
+std::vector<Unit> make_units(const Discovery& discovery, const ScanOptions& options) {
+  // GitLab resolves `extends` and `!reference` across a pipeline's included files, so a
+  // pipeline is one unit. Finding its files reads the root files once more.
+  const auto read_text = [&](const DiscoveredFile& file) -> std::optional<std::string> {
+    std::vector<Diagnostic> ignored;  // reported when the unit reads the file
+    auto source = read_source(file, options, ignored);
+    if (!source) return std::nullopt;
+    return source->text();
+  };
+  const auto pipelines = group_gitlab_pipelines(discovery.files, read_text);
+  std::vector<int> pipeline_of(discovery.files.size(), -1);
+  for (std::size_t group = 0; group < pipelines.size(); ++group) {
+    for (const std::size_t file : pipelines[group]) pipeline_of[file] = static_cast<int>(group);
+  }
+  std::vector<bool> pipeline_added(pipelines.size(), false);
+
   std::vector<Unit> units;
   std::map<std::string, std::size_t> terraform_dirs;
-  for (const DiscoveredFile& file : discovery.files) {
-    if (is_terraform_kind(file.kind)) {
+  for (std::size_t index = 0; index < discovery.files.size(); ++index) {
+    const DiscoveredFile& file = discovery.files[index];
+    if (pipeline_of[index] >= 0) {
+      const auto group = static_cast<std::size_t>(pipeline_of[index]);
+      if (pipeline_added[group]) continue;
+      pipeline_added[group] = true;
+      Unit unit;
+      unit.gitlab_pipeline = true;
+      for (const std::size_t member : pipelines[group]) unit.files.push_back(&discovery.files[member]);
+      units.push_back(unit);
+    } else if (is_terraform_kind(file.kind)) {
       const std::size_t slash = file.relative.rfind('/');
       const std::string directory = slash == std::string::npos ? std::string() : file.relative.substr(0, slash);
       const auto [it, inserted] = terraform_dirs.emplace(directory, units.size());
@@ -292,6 +351,8 @@ void run_units(const std::vector<Unit>& units, const ScanOptions& options, std::
       try {
         if (unit.terraform) {
           process_terraform(unit, options, results[index]);
+        } else if (unit.gitlab_pipeline) {
+          process_gitlab_pipeline(unit, options, results[index]);
         } else {
           process_yaml(*unit.files.front(), options, results[index]);
         }
@@ -381,7 +442,7 @@ ScanResult run_scan(const ScanOptions& options) {
   Discovery discovery = discover(options.paths, options.root, discovery_options);
   result.diagnostics = std::move(discovery.diagnostics);
 
-  const std::vector<Unit> units = make_units(discovery);
+  const std::vector<Unit> units = make_units(discovery, options);
   std::vector<UnitResult> unit_results;
   run_units(units, options, unit_results);
 

@@ -244,9 +244,11 @@ bool is_credential_variable_name(std::string_view name) {
       "PWD",      "PASSPHRASE", "APIKEY",    "PAT",     "CREDENTIALS", "CREDENTIAL", "CREDS", "CRED",
       "PRIVATEKEY", "KEY",      "KEYS",      "AUTH",    "SAS",      "WEBHOOK",   "JWT",    "CONNECTIONSTRING"};
   // Last words that name an identifier, a location or a setting rather than a secret.
+  // PATH and FILE are not among them: CI systems expose file-type secrets (a GPG key, a
+  // kubeconfig) as the path of a temporary file, so GPG_KEY_PATH holds a key.
   static const std::set<std::string, std::less<>> kNotSecretLast = {
       "ID",      "IDS",      "NAME",     "NAMES",   "USER",    "USERNAME", "USERS",     "LOGIN",    "EMAIL",
-      "PATH",    "FILE",     "DIR",      "FOLDER",  "URL",     "URI",      "ENDPOINT",  "HOST",     "HOSTNAME",
+      "DIR",     "FOLDER",   "URL",      "URI",     "ENDPOINT", "HOST",    "HOSTNAME",
       "PORT",    "REGION",   "ZONE",     "LOCATION", "VERSION", "TYPE",    "KIND",      "MODE",     "ENABLED",
       "DISABLED", "ENABLE",  "FLAG",     "EXPIRY",  "EXPIRES", "EXPIRATION", "TTL",     "LENGTH",   "SIZE",
       "COUNT",   "FORMAT",   "ARN",      "PROJECT", "ACCOUNT", "TENANT",   "SUBSCRIPTION", "ORG",   "OWNER",
@@ -491,6 +493,7 @@ void emit_cloud_logins(const CloudLogins& logins, const CiContext& context, Extr
     trust.credential = credential;
     trust.attributes["target"] = login.target;
     trust.attributes["system"] = context.system;
+    for (const auto& [key, value] : login.details) trust.attributes[key] = value;
     if (!login.provider.empty()) trust.attributes["workload_identity_provider"] = login.provider;
     Consumer consumer;
     consumer.name = context.consumer;

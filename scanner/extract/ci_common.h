@@ -76,9 +76,10 @@ void add_reach(const YamlDocument& document, YamlId root, Reach& reach, uint32_t
 std::vector<std::string> key_path(const YamlDocument& document, YamlId from, YamlId target);
 
 /// A variable name that names secret material: ..._TOKEN, ..._PASSWORD, ..._SECRET,
-/// ..._KEY, API keys, credentials, SAS and webhook URLs. A name whose last word marks an
-/// identifier or a setting (_ID, _NAME, _USER, _PATH, _FILE, _URL, _REGION, _VERSION and
-/// the like) is not one, except AWS_ACCESS_KEY_ID, which is half of a static key pair.
+/// ..._KEY, API keys, credentials, SAS and webhook URLs, and the paths of files holding
+/// them (GPG_KEY_PATH). A name whose last word marks an identifier or a setting (_ID,
+/// _NAME, _USER, _URL, _REGION, _VERSION and the like) is not one, except
+/// AWS_ACCESS_KEY_ID, which is half of a static key pair.
 /// Words are split at `_`, `-`, `.` and camelCase humps.
 bool is_credential_variable_name(std::string_view name);
 
@@ -162,7 +163,8 @@ struct CiContext {
 
 /// Emit one `ci-cloud-login` observation per cloud in `logins` and, for federated
 /// logins with a target, a referenced federated_trust identity
-/// `SYSTEM:oidc/CLOUD/TARGET` linked to the cloud identity when the target is literal.
+/// `SYSTEM:oidc/CLOUD/TARGET` linked to the cloud identity when the target is literal;
+/// the login's details become attributes of that identity.
 /// The observation's `static` detail is "true", "false" or, when the file cannot tell,
 /// "unknown".
 void emit_cloud_logins(const CloudLogins& logins, const CiContext& context, ExtractOutput& out);
