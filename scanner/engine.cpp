@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "scanner/correlate.h"
+#include "scanner/extract/azure_pipelines.h"
 #include "scanner/extract/bitbucket.h"
 #include "scanner/extract/circleci.h"
 #include "scanner/extract/github_actions.h"
@@ -219,7 +220,15 @@ void process_yaml(const DiscoveredFile& file, const ScanOptions& options, UnitRe
       extract_github_action(view, documents, result.out);
       break;
     case FileKind::yaml:
-      extract_kubernetes(view, documents, result.out);
+      // Pipeline templates have no telling name; their content says what they are.
+      if (looks_like_azure_pipeline(documents)) {
+        extract_azure_pipelines(view, documents, result.out);
+      } else {
+        extract_kubernetes(view, documents, result.out);
+      }
+      break;
+    case FileKind::azure_pipelines:
+      extract_azure_pipelines(view, documents, result.out);
       break;
     case FileKind::bitbucket:
       extract_bitbucket(view, documents, result.out);
@@ -228,7 +237,7 @@ void process_yaml(const DiscoveredFile& file, const ScanOptions& options, UnitRe
       extract_circleci(view, documents, result.out);
       break;
     default:
-      // TODO: Azure Pipelines and Helm values extractors.
+      // TODO: Helm values extractor.
       break;
   }
 }

@@ -236,6 +236,7 @@ std::vector<std::string> key_path(const YamlDocument& document, YamlId from, Yam
 bool is_credential_variable_name(std::string_view name) {
   const std::vector<std::string> words = name_words(name);
   if (words.empty()) return false;
+  if (words.size() == 1 && words.front() == "PWD") return false;  // the shell's working directory
   if (ends_with_words(words, {"ACCESS", "KEY", "ID"})) return true;
   if (has_word(words, "PUBLIC") || has_word(words, "PUB")) return false;
 
@@ -254,7 +255,13 @@ bool is_credential_variable_name(std::string_view name) {
       "COUNT",   "FORMAT",   "ARN",      "PROJECT", "ACCOUNT", "TENANT",   "SUBSCRIPTION", "ORG",   "OWNER",
       "HEADER",  "PREFIX",   "SUFFIX",   "SCOPE",   "SCOPES",  "AUDIENCE", "ISSUER",    "REF",      "BRANCH",
       "DESCRIPTION", "LABEL", "ROLE",    "CONFIG",  "SERVER",  "REGISTRY", "REPO",      "REPOSITORY", "BUCKET",
-      "CONTAINER", "VAULT",  "STORE",    "FINGERPRINT", "THUMBPRINT", "KEYID", "ALGORITHM", "LIFETIME"};
+      "CONTAINER", "VAULT",  "STORE",    "FINGERPRINT", "THUMBPRINT", "KEYID", "ALGORITHM", "LIFETIME",
+      "SHA256",  "SHA1",     "HASH",     "CHECKSUM", "DIGEST",  "CODE"};
+  // Keys that look things up rather than unlock them: JobKey, CACHE_KEY, PARTITION_KEY.
+  static const std::set<std::string, std::less<>> kLookupKeys = {
+      "JOB", "CACHE", "SORT", "PARTITION", "ROW", "LOOKUP", "INDEX", "MATRIX", "GROUP", "IDEMPOTENCY",
+      "FOREIGN", "HASH", "DEDUP", "SHARD", "ROUTING"};
+  if (words.size() >= 2 && words.back() == "KEY" && kLookupKeys.count(words[words.size() - 2])) return false;
   const bool url_with_secret = has_word(words, "SAS") || has_word(words, "WEBHOOK");
   if (kNotSecretLast.count(words.back()) && !url_with_secret) return false;
   for (const std::string& word : words) {

@@ -128,10 +128,7 @@ std::string detect_literal_secret(std::string_view name, std::string_view value)
 struct CloudLogin {
   std::string cloud;
   bool static_key = false;
-  bool federated = false;
-  /// Neither static nor federated can be told from the file (an Azure DevOps service
-  /// connection may use a secret or workload identity federation).
-  bool unknown = false;
+  bool federated = false;  // when neither is set, the file cannot tell (an Azure DevOps service connection)
   std::string target;
   std::string provider;
   std::vector<Location> evidence;  // where the key, token or command is written
