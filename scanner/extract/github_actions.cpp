@@ -3,12 +3,16 @@
 #include <algorithm>
 #include <map>
 #include <regex>
+#include <tuple>
 
+#include "scanner/extract/ci_common.h"
 #include "scanner/text.h"
 
 namespace nhiscan {
 
 namespace {
+
+constexpr const char* kSystem = "github-actions";
 
 /// What a secret is used as: its cloud and whether it is secret material.
 struct InputClass {
@@ -55,6 +59,9 @@ InputClass classify_input(const std::string& uses, const std::string& field) {
     if (const auto found = kStaticEnv.find(variable); found != kStaticEnv.end()) {
       result.cloud = found->second;
       result.static_key = true;
+    } else if (const CloudVariable cloud = classify_cloud_variable(field.substr(4)); cloud.static_key) {
+      result.cloud = cloud.cloud;
+      result.static_key = true;
     }
   }
   return result;
@@ -86,6 +93,7 @@ struct SecretUse {
   std::string uses;
   std::string field;  // e.g. "with.credentials_json", "env.GH_TOKEN", "run"
   std::string environment;
+  Location where;     // the step, or the job for a use outside steps
 };
 
 class WorkflowExtractor {
@@ -102,6 +110,8 @@ class WorkflowExtractor {
     declared_secrets(root);
     secrets(uses);
     logins();
+    env_logins(uses);
+    action_inputs(root);
     inherited_secrets();
   }
 
@@ -197,6 +207,7 @@ class WorkflowExtractor {
     static const std::regex kSecret(R"(secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['"]([^'"]+)['"]\s*\]))");
     static const std::regex kAllSecrets(R"((?:toJSON|toJson|tojson)\s*\(\s*secrets\s*\))");
     static const std::regex kGithubToken(R"(github\.token\b)");
+    static const std::regex kInput(R"(inputs\s*\.\s*([A-Za-z_][A-Za-z0-9_-]*))");
     std::vector<SecretUse> uses;
     std::map<uint32_t, uint32_t> comment_columns;
     for (const Comment& comment : file_.comments->comments()) comment_columns[comment.line] = comment.column;
@@ -228,6 +239,7 @@ class WorkflowExtractor {
         for (auto it = std::sregex_iterator(expression.begin(), expression.end(), kAllSecrets); it != std::sregex_iterator(); ++it) {
           Observation observation;
           observation.kind = "ci-all-secrets-serialised";
+          observation.details["system"] = kSystem;
           observation.subject = "toJSON(secrets)";
           observation.location = base(static_cast<std::size_t>(it->position()), static_cast<std::size_t>(it->length()));
           all_secret_locations_.push_back(observation.location);
@@ -239,9 +251,22 @@ class WorkflowExtractor {
           use.location = base(static_cast<std::size_t>(it->position()), static_cast<std::size_t>(it->length()));
           uses.push_back(std::move(use));
         }
+        if (!action_file_) continue;
+        for (auto it = std::sregex_iterator(expression.begin(), expression.end(), kInput); it != std::sregex_iterator(); ++it) {
+          SecretUse use;
+          use.name = (*it)[1].str();
+          use.location = base(static_cast<std::size_t>(it->position()), static_cast<std::size_t>(it->length()));
+          input_uses_.push_back(std::move(use));
+        }
       }
     }
+    place_uses(input_uses_);
+    place_uses(uses);
+    return uses;
+  }
 
+  /// Find the job, step and field of each use.
+  void place_uses(std::vector<SecretUse>& uses) const {
     for (SecretUse& use : uses) {
       const JobInfo* job = job_at(use.location.line);
       if (!job) {
@@ -250,6 +275,7 @@ class WorkflowExtractor {
       }
       use.job = job->id;
       use.environment = job->environment;
+      use.where = job->location;
       const StepInfo* step = nullptr;
       for (const StepInfo& candidate : job->steps) {
         if (use.location.line >= candidate.start && use.location.line <= candidate.end) step = &candidate;
@@ -258,11 +284,11 @@ class WorkflowExtractor {
         use.step = step->label;
         use.uses = step->uses;
         use.field = field_at(step->node, use.location.line);
+        use.where = step->location;
       } else {
         use.field = field_at(job->node, use.location.line);
       }
     }
-    return uses;
   }
 
   Consumer consumer_for(const SecretUse& use) const {
@@ -300,6 +326,7 @@ class WorkflowExtractor {
       } else if (!workflow_permissions && doc_.get(job.node, "uses") == kNoYamlNode) {
         Observation observation;
         observation.kind = "workflow-permissions-missing";
+        observation.details["system"] = kSystem;
         observation.subject = job.id;
         observation.location = job.location;
         out_.observations.push_back(std::move(observation));
@@ -438,6 +465,7 @@ class WorkflowExtractor {
         }
         Observation observation;
         observation.kind = "ci-cloud-login";
+        observation.details["system"] = kSystem;
         observation.subject = step.label;
         observation.location = step.location;
         observation.details["cloud"] = cloud;
@@ -481,6 +509,79 @@ class WorkflowExtractor {
     }
   }
 
+  // A step or job that gets a cloud key through `env` authenticates with it whatever it
+  // runs (the AWS CLI, Terraform and the SDKs read these variables). Steps of the login
+  // actions are reported by logins().
+  void env_logins(const std::vector<SecretUse>& uses) {
+    std::map<std::tuple<std::string, std::string, std::string>, Observation> found;  // job, step, cloud
+    const std::vector<const std::vector<SecretUse>*> lists = {&uses, &input_uses_};
+    for (const std::vector<SecretUse>* list : lists) {
+      for (const SecretUse& use : *list) {
+        if (!starts_with(use.field, "env.") || !use.where.valid()) continue;
+        const std::string action = lower(use.uses.substr(0, use.uses.find('@')));
+        if (action == "aws-actions/configure-aws-credentials" || action == "google-github-actions/auth" ||
+            action == "azure/login") {
+          continue;
+        }
+        const InputClass input = classify_input(use.uses, use.field);
+        if (!input.static_key) continue;
+        auto [it, inserted] = found.try_emplace(std::make_tuple(use.job, use.step, input.cloud));
+        Observation& observation = it->second;
+        if (inserted) {
+          observation.kind = "ci-cloud-login";
+          observation.details["system"] = kSystem;
+          observation.subject = use.step.empty() ? use.job : use.step;
+          observation.location = use.where;
+          observation.details["cloud"] = input.cloud;
+          observation.details["action"] = use.uses.empty() ? "env" : use.uses;
+          observation.details["static"] = "true";
+          observation.details["job"] = use.job;
+        }
+        observation.related.push_back(use.location);
+      }
+    }
+    for (auto& [key, observation] : found) out_.observations.push_back(std::move(observation));
+  }
+
+  // A composite action receives secrets through its inputs, so the caller's secret is
+  // used wherever the action's steps use the input. Inputs whose names say they hold a
+  // secret, or that the steps pass on as a cloud key, are recorded with those uses.
+  void action_inputs(YamlId root) {
+    if (!action_file_) return;
+    const YamlId inputs = doc_.get(root, "inputs");
+    if (!doc_.is_mapping(inputs)) return;
+    const std::string path = source_.path();
+    const std::string directory = path.find('/') == std::string::npos ? std::string(".") : path.substr(0, path.rfind('/'));
+    for (const YamlEntry& entry : doc_.node(inputs).entries) {
+      const std::string name(doc_.scalar(entry.key));
+      std::string cloud;
+      std::vector<const SecretUse*> list;
+      for (const SecretUse& use : input_uses_) {
+        if (use.name != name) continue;
+        list.push_back(&use);
+        const InputClass input = classify_input(use.uses, use.field);
+        if (input.static_key && cloud.empty()) cloud = input.cloud;
+      }
+      if (!is_credential_variable_name(name) && cloud.empty()) continue;
+
+      Identity input;
+      input.id = "github-actions:action-input/" + directory + "/" + name;
+      input.kind = IdentityKind::ci_secret;
+      input.platform = "github";
+      input.name = name + " (input of " + path + ")";
+      input.origin = Origin::referenced;
+      input.location = at(entry.key);
+      input.attributes["action"] = path;
+      input.attributes["input"] = name;
+      Credential credential;
+      credential.cloud = cloud;
+      input.credential = credential;
+      if (!cloud.empty()) input.attributes["static_cloud_key"] = cloud;
+      for (const SecretUse* use : list) input.consumers.push_back(consumer_for(*use));
+      out_.identities.push_back(std::move(input));
+    }
+  }
+
   // `secrets: inherit` hands every secret the caller can see to the called workflow.
   void inherited_secrets() {
     for (const JobInfo& job : jobs_) {
@@ -488,6 +589,7 @@ class WorkflowExtractor {
       if (doc_.scalar(secrets) != "inherit") continue;
       Observation observation;
       observation.kind = "ci-secrets-inherit";
+      observation.details["system"] = kSystem;
       observation.subject = job.id;
       observation.location = at(secrets);
       observation.details["uses"] = std::string(doc_.scalar(doc_.get(job.node, "uses")));
@@ -504,6 +606,7 @@ class WorkflowExtractor {
   std::vector<std::string> triggers_;
   std::map<std::string, Location> declared_;
   std::vector<Location> all_secret_locations_;
+  std::vector<SecretUse> input_uses_;  // `inputs.NAME` in an action's steps
 };
 
 }  // namespace
