@@ -1,8 +1,10 @@
 #include "scanner/extract/kubernetes.h"
 
+#include <cctype>
 #include <set>
 
 #include "scanner/extract/kubernetes_names.h"
+#include "scanner/extract/kustomize.h"
 #include "scanner/text.h"
 
 namespace nhiscan {
@@ -16,12 +18,23 @@ const std::set<std::string, std::less<>> kWorkloadKinds = {
 const std::set<std::string, std::less<>> kIdentityKinds = {
     "ServiceAccount", "Secret", "RoleBinding", "ClusterRoleBinding", "Role", "ClusterRole", "List",
     "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
-    "Rollout"};
+    "Rollout", "ExternalSecret", "SealedSecret", "Kustomization", "Component"};
+
+/// A Go duration of zero ("0", "0s", "0m0s"): an ExternalSecret fetched once.
+bool is_zero_duration(std::string_view text) {
+  const std::string_view value = trim(text);
+  if (value.empty()) return false;
+  for (const char c : value) {
+    if (c != '0' && !std::isalpha(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
 
 class ManifestExtractor {
  public:
-  ManifestExtractor(const FileView& file, const YamlDocument& document, ExtractOutput& out)
-      : file_(file), source_(*file.source), doc_(document), out_(out) {}
+  ManifestExtractor(const FileView& file, const YamlDocument& document, ExtractOutput& out,
+                    const ManifestOptions& options)
+      : file_(file), source_(*file.source), doc_(document), out_(out), options_(options) {}
 
   void object(YamlId root, uint32_t depth = 0) {
     if (!doc_.is_mapping(root)) return;
@@ -38,6 +51,11 @@ class ManifestExtractor {
     }
     if (kind == "ServiceAccount") return service_account(root);
     if (kind == "Secret") return secret(root);
+    if (kind == "ExternalSecret") return external_secret(root);
+    if (kind == "SealedSecret") return sealed_secret(root);
+    if ((kind == "Kustomization" || kind == "Component") && !options_.patch) {
+      return extract_kustomize_patches(file_, doc_, root, out_);
+    }
     if (kind == "RoleBinding" || kind == "ClusterRoleBinding") return binding(root, kind == "ClusterRoleBinding");
     if (kind == "Role" || kind == "ClusterRole") return role(root, kind);
     if (kWorkloadKinds.count(kind)) return workload(root, kind);
@@ -81,6 +99,7 @@ class ManifestExtractor {
     identity.kind = kind;
     identity.platform = "kubernetes";
     identity.name = name;
+    identity.origin = options_.origin;
     const YamlNode& node = doc_.node(root);
     identity.location = source_.location(node.line, node.column);
     identity.end = source_.location(std::max(node.end_line, node.line), 0);
@@ -96,6 +115,7 @@ class ManifestExtractor {
     if (name.empty()) return;
     const std::string ns = namespace_of(root);
     Identity identity = start(root, IdentityKind::service_account, kubernetes_service_account_id(ns, name), ns + "/" + name);
+    if (options_.patch) identity.origin = Origin::referenced;
 
     const YamlId annotations = doc_.path(root, {"metadata", "annotations"});
     if (doc_.is_mapping(annotations)) {
@@ -128,6 +148,69 @@ class ManifestExtractor {
       token.links.push_back({LinkType::token_of, kubernetes_service_account_id(ns, doc_.node(account).value), at(account)});
     }
     out_.identities.push_back(std::move(token));
+  }
+
+  // An ExternalSecret keeps a Secret in sync with an external store; with periodic
+  // refreshes (the default: every hour) a rotation in the store reaches the cluster, so
+  // the refresh is the rotation mechanism. `refreshInterval: 0s` and the CreatedOnce and
+  // OnChange policies fetch once.
+  void external_secret(YamlId root) {
+    const std::string name = metadata_field(root, "name");
+    if (name.empty()) return;
+    const std::string ns = namespace_of(root);
+    Identity secret = start(root, IdentityKind::secret, "kubernetes:ExternalSecret/" + ns + "/" + name, ns + "/" + name);
+    if (options_.patch) secret.origin = Origin::referenced;
+    const YamlId spec = doc_.get(root, "spec");
+    Credential credential;
+    const std::string policy(trim(doc_.scalar(doc_.get(spec, "refreshPolicy"))));
+    const YamlEntry* interval = doc_.entry(spec, "refreshInterval");
+    const std::string every = interval ? std::string(trim(doc_.scalar(interval->value))) : "1h";
+    if (policy != "CreatedOnce" && policy != "OnChange" && !is_zero_duration(every)) {
+      credential.rotation_mechanism = "ExternalSecret refreshInterval " + every + (interval ? "" : " (default)");
+      credential.rotation_location = interval ? at(interval->value) : secret.location;
+    }
+    secret.credential = credential;
+
+    const YamlId store = doc_.get(spec, "secretStoreRef");
+    if (store != kNoYamlNode) {
+      std::string store_kind(doc_.scalar(doc_.get(store, "kind")));
+      if (store_kind.empty()) store_kind = "SecretStore";
+      secret.attributes["secret_store"] = store_kind + "/" + std::string(doc_.scalar(doc_.get(store, "name")));
+    }
+    std::string target(doc_.scalar(doc_.path(spec, {"target", "name"})));
+    secret.attributes["target_secret"] = target.empty() ? name : target;
+    std::vector<std::string> keys;
+    for (const char* list : {"data", "dataFrom"}) {
+      const YamlId items = doc_.get(spec, list);
+      if (!doc_.is_sequence(items)) continue;
+      for (const YamlId item : doc_.node(items).items) {
+        std::string key(doc_.scalar(doc_.path(item, {"remoteRef", "key"})));
+        if (key.empty()) key = std::string(doc_.scalar(doc_.path(item, {"extract", "key"})));
+        if (!key.empty()) keys.push_back(key);
+      }
+    }
+    if (!keys.empty()) secret.attributes["remote_keys"] = join(keys, ",");
+    out_.identities.push_back(std::move(secret));
+  }
+
+  // A SealedSecret holds values encrypted for one cluster's controller: safe to commit,
+  // but still a long-lived secret that someone owns and rotates.
+  void sealed_secret(YamlId root) {
+    const std::string name = metadata_field(root, "name");
+    if (name.empty()) return;
+    const std::string ns = namespace_of(root);
+    Identity secret = start(root, IdentityKind::secret, "kubernetes:SealedSecret/" + ns + "/" + name, ns + "/" + name);
+    if (options_.patch) secret.origin = Origin::referenced;
+    secret.credential = Credential{};
+    const YamlId data = doc_.path(root, {"spec", "encryptedData"});
+    std::vector<std::string> keys;
+    if (doc_.is_mapping(data)) {
+      for (const YamlEntry& entry : doc_.node(data).entries) keys.emplace_back(doc_.scalar(entry.key));
+    }
+    if (!keys.empty()) secret.attributes["encrypted_keys"] = join(keys, ",");
+    const std::string type(doc_.scalar(doc_.path(root, {"spec", "template", "type"})));
+    if (!type.empty()) secret.attributes["secret_type"] = type;
+    out_.identities.push_back(std::move(secret));
   }
 
   void binding(YamlId root, bool cluster) {
@@ -210,6 +293,7 @@ class ManifestExtractor {
     const YamlEntry* named = doc_.entry(spec, "serviceAccountName");
     if (!named) named = doc_.entry(spec, "serviceAccount");
     std::string account = named ? std::string(doc_.scalar(named->value)) : std::string();
+    if (!named && !may_name_account(spec_entry)) return;
     if (account.empty()) account = "default";
     if (named) {
       consumer.field = doc_.scalar(named->key) == "serviceAccount" ? "serviceAccount" : "serviceAccountName";
@@ -239,10 +323,25 @@ class ManifestExtractor {
     out_.identities.push_back(std::move(reference));
   }
 
+  /// Whether a pod spec without serviceAccountName runs as the default account: not in a
+  /// patch (the patched workload keeps its account), nor when a blanked template action
+  /// inside the pod spec may have set one.
+  bool may_name_account(const YamlEntry* spec_entry) const {
+    if (options_.patch) return false;
+    if (!options_.blanked_lines) return true;
+    const YamlNode& key = doc_.node(spec_entry->key);
+    const uint32_t end = std::max(doc_.node(spec_entry->value).end_line, key.line);
+    for (uint32_t line = key.line; line <= end && line < options_.blanked_lines->size(); ++line) {
+      if ((*options_.blanked_lines)[line]) return false;
+    }
+    return true;
+  }
+
   const FileView& file_;
   const SourceText& source_;
   const YamlDocument& doc_;
   ExtractOutput& out_;
+  const ManifestOptions& options_;
 };
 
 }  // namespace
@@ -251,9 +350,10 @@ bool is_kubernetes_identity_kind(std::string_view kind) {
   return kIdentityKinds.count(kind) > 0 || ends_with(kind, "List");
 }
 
-void extract_kubernetes(const FileView& file, const std::vector<YamlDocument>& documents, ExtractOutput& out) {
+void extract_kubernetes(const FileView& file, const std::vector<YamlDocument>& documents, ExtractOutput& out,
+                        const ManifestOptions& options) {
   for (const YamlDocument& document : documents) {
-    ManifestExtractor(file, document, out).object(document.root);
+    ManifestExtractor(file, document, out, options).object(document.root);
   }
 }
 
