@@ -14,6 +14,7 @@
 #include "scanner/extract/circleci.h"
 #include "scanner/extract/github_actions.h"
 #include "scanner/extract/gitlab_ci.h"
+#include "scanner/extract/helm.h"
 #include "scanner/extract/kubernetes.h"
 #include "scanner/extract/terraform.h"
 #include "scanner/governance.h"
@@ -35,6 +36,7 @@ struct Unit {
   std::vector<const DiscoveredFile*> files;
   bool terraform = false;
   bool gitlab_pipeline = false;  // a root .gitlab-ci.yml and its local includes
+  bool helm_chart = false;       // the values files and templates of one chart
   std::string directory;
 };
 
@@ -151,6 +153,8 @@ struct LoadedYaml {
   SourceText source;
   std::vector<YamlDocument> documents;
   CommentIndex index;
+  std::string original;             // Helm templates: the text before neutralisation
+  std::vector<bool> blanked_lines;  // Helm templates: lines that held only template actions
 
   FileView view() const { return {&source, &index}; }
 };
@@ -169,7 +173,22 @@ std::unique_ptr<LoadedYaml> load_yaml(const DiscoveredFile& file, FileKind kind,
     return nullptr;
   }
 
-  const std::vector<YamlChunk> chunks = split_yaml_documents(source->text());
+  // Helm templates are not YAML until rendered: their actions are made inert first, and
+  // what still does not parse is only a note, since rendering would have read it.
+  auto loaded = std::make_unique<LoadedYaml>();
+  const bool helm_template = kind == FileKind::helm_template;
+  std::vector<Diagnostic> template_diagnostics;
+  std::vector<Diagnostic>& parse_diagnostics = helm_template ? template_diagnostics : result.out.diagnostics;
+  if (helm_template) {
+    NeutralisedTemplate neutralised = neutralise_helm_template(source->text());
+    loaded->original = source->text();
+    loaded->blanked_lines = std::move(neutralised.blanked_lines);
+    loaded->source = SourceText(file.relative, std::move(neutralised.text));
+  } else {
+    loaded->source = std::move(*source);
+  }
+
+  const std::vector<YamlChunk> chunks = split_yaml_documents(loaded->source.text());
   summary.documents = static_cast<uint32_t>(chunks.size());
   if (chunks.size() > options.limits.max_documents) {
     result.out.diagnostics.push_back({Diagnostic::Level::warning, file.relative, 0,
@@ -180,25 +199,24 @@ std::unique_ptr<LoadedYaml> load_yaml(const DiscoveredFile& file, FileKind kind,
     return nullptr;
   }
 
-  // NOTE: Helm templates are not YAML until rendered; they are not read yet.
-  if (kind == FileKind::helm_template) {
-    summary.skipped = true;
-    result.files.push_back(summary);
-    return nullptr;
-  }
-
-  auto loaded = std::make_unique<LoadedYaml>();
-  loaded->source = std::move(*source);
   for (const YamlChunk& chunk : chunks) {
     // Most bytes of real repositories are CRDs, dashboards and the like: a document
     // whose top-level kind cannot hold an identity needs no parse at all.
-    if (options.prefilter && kind == FileKind::yaml && !chunk.kind.empty() && !is_kubernetes_identity_kind(chunk.kind)) {
+    if (options.prefilter && (kind == FileKind::yaml || helm_template) && !chunk.kind.empty() &&
+        !is_kubernetes_identity_kind(chunk.kind)) {
       continue;
     }
-    auto document = parse_yaml_document(loaded->source, chunk, options.limits.yaml, result.out.diagnostics);
+    auto document = parse_yaml_document(loaded->source, chunk, options.limits.yaml, parse_diagnostics);
     if (document && !document->empty()) loaded->documents.push_back(std::move(*document));
   }
   summary.parsed_documents = static_cast<uint32_t>(loaded->documents.size());
+  for (Diagnostic& diagnostic : template_diagnostics) {
+    // Both branches of an if/else are kept, so keys repeat; rendering keeps one.
+    if (starts_with(diagnostic.message, "duplicate key")) continue;
+    diagnostic.level = Diagnostic::Level::note;
+    diagnostic.message = "Helm template read without rendering: " + diagnostic.message;
+    result.out.diagnostics.push_back(std::move(diagnostic));
+  }
 
   loaded->index = CommentIndex(loaded->source, yaml_comments(loaded->source), yaml_spans(loaded->documents));
   auto exceptions = read_exceptions(loaded->source, loaded->index, result.out.diagnostics);
@@ -237,9 +255,28 @@ void process_yaml(const DiscoveredFile& file, const ScanOptions& options, UnitRe
       extract_circleci(view, documents, result.out);
       break;
     default:
-      // TODO: Helm values extractor.
+      // Helm charts are extracted per chart (process_helm_chart); GitLab CI per pipeline.
       break;
   }
+}
+
+/// A Helm chart: its values files and templates, extracted together.
+void process_helm_chart(const Unit& unit, const ScanOptions& options, UnitResult& result) {
+  std::vector<std::unique_ptr<LoadedYaml>> loaded;
+  std::vector<HelmFile> files;
+  for (const DiscoveredFile* file : unit.files) {
+    auto one = load_yaml(*file, file->kind, options, result);
+    if (!one) continue;
+    HelmFile helm;
+    helm.view = one->view();
+    helm.documents = &one->documents;
+    helm.values = file->kind == FileKind::helm_values;
+    helm.original = one->original;
+    helm.blanked_lines = &one->blanked_lines;
+    files.push_back(helm);
+    loaded.push_back(std::move(one));
+  }
+  extract_helm_chart(files, result.out);
 }
 
 /// A GitLab pipeline: its root file and local includes, extracted together.
@@ -306,6 +343,7 @@ std::vector<Unit> make_units(const Discovery& discovery, const ScanOptions& opti
 
   std::vector<Unit> units;
   std::map<std::string, std::size_t> terraform_dirs;
+  std::map<std::string, std::size_t> charts;
   for (std::size_t index = 0; index < discovery.files.size(); ++index) {
     const DiscoveredFile& file = discovery.files[index];
     if (pipeline_of[index] >= 0) {
@@ -316,6 +354,24 @@ std::vector<Unit> make_units(const Discovery& discovery, const ScanOptions& opti
       unit.gitlab_pipeline = true;
       for (const std::size_t member : pipelines[group]) unit.files.push_back(&discovery.files[member]);
       units.push_back(unit);
+    } else if (file.kind == FileKind::helm_values || file.kind == FileKind::helm_template) {
+      // A values file sits in the chart directory; a template below its templates/.
+      const std::size_t templates = file.relative.rfind("/templates/");
+      std::string chart;
+      if (file.kind == FileKind::helm_template) {
+        chart = templates == std::string::npos ? std::string() : file.relative.substr(0, templates);
+      } else {
+        const std::size_t slash = file.relative.rfind('/');
+        chart = slash == std::string::npos ? std::string() : file.relative.substr(0, slash);
+      }
+      const auto [it, inserted] = charts.emplace(chart, units.size());
+      if (inserted) {
+        Unit unit;
+        unit.helm_chart = true;
+        unit.directory = chart;
+        units.push_back(unit);
+      }
+      units[it->second].files.push_back(&file);
     } else if (is_terraform_kind(file.kind)) {
       const std::size_t slash = file.relative.rfind('/');
       const std::string directory = slash == std::string::npos ? std::string() : file.relative.substr(0, slash);
@@ -362,6 +418,8 @@ void run_units(const std::vector<Unit>& units, const ScanOptions& options, std::
           process_terraform(unit, options, results[index]);
         } else if (unit.gitlab_pipeline) {
           process_gitlab_pipeline(unit, options, results[index]);
+        } else if (unit.helm_chart) {
+          process_helm_chart(unit, options, results[index]);
         } else {
           process_yaml(*unit.files.front(), options, results[index]);
         }

@@ -357,6 +357,11 @@ std::vector<ScriptLogin> find_script_logins(std::string_view text) {
   static const std::regex kConnectAz(R"(Connect-AzAccount\b([^\n]*))");
 
   std::vector<ScriptLogin> logins;
+  // Most scalars are no login at all; the regular expressions run only on candidates.
+  static const char* const kTriggers[] = {"gcloud", "workload", "assume-role", "aws", "az ", "Connect-AzAccount"};
+  bool candidate = false;
+  for (const char* trigger : kTriggers) candidate = candidate || contains(text, trigger);
+  if (!candidate) return logins;
   const std::string input(text);
   std::smatch match;
 
