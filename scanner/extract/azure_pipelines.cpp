@@ -24,7 +24,7 @@ struct ConnectionInput {
 };
 
 // Task inputs that name a service connection. Whether an Azure Resource Manager
-// connection holds a client secret or uses workload identity federation is configured in
+// connection uses a client secret or workload identity federation is configured in
 // Azure DevOps, not in the pipeline.
 const ConnectionInput kConnectionInputs[] = {
     {"azuresubscription", "azure-resource-manager", "azure"},
@@ -138,9 +138,9 @@ class AzureExtractor {
  private:
   Location at(YamlId id) const { return source_.location(doc_.node(id).line, doc_.node(id).column); }
 
-  // Records, for every node, the job and step it belongs to. Keys tell what a list
-  // holds (`stages`, `jobs`, `steps`); a `${{ if }}` or `${{ each }}` key keeps the
-  // meaning of the list it sits in.
+  // Records, for every node, the job and step it belongs to. The key of a list names
+  // what it contains (`stages`, `jobs`, `steps`), and a `${{ if }}` or `${{ each }}` key
+  // keeps the meaning of the list it sits in.
   void walk(YamlId id, ListKind list, int job, int step) {
     if (id == kNoYamlNode || visited_[id]) return;
     visited_[id] = true;
@@ -475,7 +475,7 @@ class AzureExtractor {
 
   // Script lines of a step. A task that logs in through a service connection with
   // `addSpnToEnvironment` hands the script either the service principal's key
-  // ($servicePrincipalKey: the connection holds a secret) or an OIDC token ($idToken:
+  // ($servicePrincipalKey: the connection stores a secret) or an OIDC token ($idToken:
   // workload identity federation).
   void read_step_scripts(int s) {
     CloudLogins& logins = step_logins_[s];

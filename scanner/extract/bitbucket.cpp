@@ -27,8 +27,8 @@ struct Step {
   Reach reach;
 };
 
-/// The cloud a pipe deploys to, from its name: atlassian/aws-*, atlassian/google-*,
-/// microsoft/azure-* and the like.
+/// Return the cloud a pipe deploys to, judged by its name: atlassian/aws-*,
+/// atlassian/google-*, microsoft/azure-* and the like.
 std::string pipe_cloud(const std::string& pipe) {
   const std::string name = lower(pipe.substr(0, pipe.find(':')));
   const std::string repository = name.substr(name.rfind('/') + 1);
@@ -165,8 +165,8 @@ class BitbucketExtractor {
   }
 
   // Atlassian's cloud pipes take either an OIDC role (AWS_OIDC_ROLE_ARN on an `oidc: true`
-  // step) or keys; an AWS pipe given neither reads the keys from the repository variables
-  // AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+  // step) or keys. NOTE: an AWS pipe given neither is assumed to read the repository
+  // variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; no pipe definition was checked.
   void read_pipe(const Step& step, const Pipe& pipe, CloudLogins& logins) {
     const std::string cloud = pipe_cloud(pipe.name);
     if (cloud.empty()) return;

@@ -246,7 +246,7 @@ bool is_credential_variable_name(std::string_view name) {
       "PRIVATEKEY", "KEY",      "KEYS",      "AUTH",    "SAS",      "WEBHOOK",   "JWT",    "CONNECTIONSTRING"};
   // Last words that name an identifier, a location or a setting rather than a secret.
   // PATH and FILE are not among them: CI systems expose file-type secrets (a GPG key, a
-  // kubeconfig) as the path of a temporary file, so GPG_KEY_PATH holds a key.
+  // kubeconfig) as the path of a temporary file, so GPG_KEY_PATH names a file that contains a key.
   static const std::set<std::string, std::less<>> kNotSecretLast = {
       "ID",      "IDS",      "NAME",     "NAMES",   "USER",    "USERNAME", "USERS",     "LOGIN",    "EMAIL",
       "DIR",     "FOLDER",   "URL",      "URI",     "ENDPOINT", "HOST",    "HOSTNAME",
@@ -479,8 +479,11 @@ void emit_cloud_logins(const CloudLogins& logins, const CiContext& context, Extr
     observation.subject = context.job;
     observation.location = context.location;
     observation.details["cloud"] = cloud;
-    // A static key next to a federated login is a fallback: the key is still stored.
-    observation.details["static"] = login.static_key ? "true" : login.federated ? "false" : "unknown";
+    // A static key next to a federated login is a fallback, and the key is still stored.
+    std::string is_static = "unknown";
+    if (login.federated) is_static = "false";
+    if (login.static_key) is_static = "true";
+    observation.details["static"] = is_static;
     observation.details["system"] = context.system;
     observation.details["job"] = context.job;
     if (!login.target.empty()) observation.details["target"] = login.target;

@@ -1,8 +1,9 @@
 // Helpers shared by the pipeline extractors of GitLab CI, Azure Pipelines, CircleCI and
-// Bitbucket Pipelines: variable references read from the raw text with exact positions,
-// the YAML node each reference sits in, which jobs reach a node (anchors, merge keys and
-// aliases included), how variable names are classified, and the records every CI system
-// emits in the same shape (CI secrets, cloud-login observations, federated logins).
+// Bitbucket Pipelines. They find variable references in the raw text with exact
+// positions, the YAML node each reference sits in, and the jobs that reach a node
+// (anchors, merge keys and aliases included). They classify variable names, and they
+// build the records every CI system emits in the same shape: CI secrets, cloud-login
+// observations and federated logins.
 #pragma once
 
 #include <cstdint>
@@ -83,7 +84,7 @@ std::vector<std::string> key_path(const YamlDocument& document, YamlId from, Yam
 /// Words are split at `_`, `-`, `.` and camelCase humps.
 bool is_credential_variable_name(std::string_view name);
 
-/// What a variable name says about cloud authentication.
+/// The cloud authentication a variable name stands for.
 struct CloudVariable {
   std::string cloud;       // aws, gcp, azure; empty when the name is no cloud credential
   bool static_key = false; // a long-lived key or client secret
@@ -95,7 +96,7 @@ struct CloudVariable {
 /// principal secret when one of its words names Azure (AZURE, ARM, AAD, SPA, SPN, SP).
 CloudVariable classify_cloud_variable(std::string_view name);
 
-/// What a script does to authenticate to a cloud, found by command patterns.
+/// A cloud login found in a script by its command pattern.
 struct ScriptLogin {
   std::string cloud;
   bool static_key = false;
@@ -147,7 +148,7 @@ class CloudLogins {
   std::map<std::string, CloudLogin> logins_;
 };
 
-/// Who a login or a secret use belongs to, in the shape every CI extractor reports.
+/// The job or step a login or a secret use belongs to, in the shape every CI extractor reports.
 struct CiContext {
   std::string system;       // github-actions, gitlab-ci, azure-pipelines, circleci, bitbucket
   std::string platform;     // github, gitlab, azure-devops, circleci, bitbucket

@@ -30,8 +30,8 @@ struct Job {
   std::set<std::string> environment;  // variables its `environment` maps define
 };
 
-/// A reference made by naming an environment variable rather than expanding it, such
-/// as an orb parameter `aws_access_key_id: PROD_AWS_KEY`.
+/// Check whether a parameter value names an environment variable instead of expanding
+/// it, as in an orb parameter `aws_access_key_id: PROD_AWS_KEY`.
 bool is_variable_name(std::string_view text) {
   if (text.empty() || !(std::isalpha(static_cast<unsigned char>(text.front())) || text.front() == '_')) return false;
   for (const char c : text) {
@@ -239,10 +239,10 @@ class CircleExtractor {
     emit_cloud_logins(job_logins, context_for(job, nullptr), out_);
   }
 
-  // Orb commands that configure cloud credentials: aws-cli/setup takes a role for OIDC
-  // or keys (by default the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY variables);
-  // gcp-cli/setup takes `use_oidc` or a key variable (GCLOUD_SERVICE_KEY by default);
-  // azure-cli logs in with a service principal's password.
+  // Orb commands that configure cloud credentials. aws-cli/setup assumes a role through
+  // OIDC when given role_arn (role-arn before orb 4) and otherwise configures the key
+  // variables of the environment (aws-cli orb 3.1.0 release notes). gcp-cli/setup takes
+  // `use_oidc` or a key variable, and azure-cli logs in with a service principal's password.
   void read_orb_login(const Step& step, CloudLogins& logins) {
     if (step.orb.empty()) return;
     const YamlId parameters = doc_.node(step.node).entries.front().value;
@@ -315,7 +315,7 @@ class CircleExtractor {
     }
   }
 
-  // A context is a named set of environment variables kept by CircleCI; a workflow
+  // A context is a named set of environment variables kept by CircleCI, and a workflow
   // gives it to a job with `context:`.
   void contexts(YamlId workflows) {
     if (!doc_.is_mapping(workflows)) return;
@@ -368,7 +368,8 @@ class CircleExtractor {
     });
   }
 
-  // CircleCI signs an OIDC token for every job ($CIRCLE_OIDC_TOKEN); it expires in an hour.
+  // CircleCI signs an OIDC token for every job ($CIRCLE_OIDC_TOKEN). Its `exp` is one
+  // hour after issue, according to CircleCI's OpenID Connect tokens documentation.
   void oidc_token() {
     if (oidc_uses_.empty()) return;
     Identity token;

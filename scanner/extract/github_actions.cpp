@@ -544,8 +544,8 @@ class WorkflowExtractor {
   }
 
   // A composite action receives secrets through its inputs, so the caller's secret is
-  // used wherever the action's steps use the input. Inputs whose names say they hold a
-  // secret, or that the steps pass on as a cloud key, are recorded with those uses.
+  // used wherever the action's steps use the input. Inputs named like credentials, and
+  // inputs that the steps pass on as a cloud key, are recorded with those uses.
   void action_inputs(YamlId root) {
     if (!action_file_) return;
     const YamlId inputs = doc_.get(root, "inputs");

@@ -24,11 +24,12 @@ const std::set<std::string, std::less<>> kDefaultKeys = {
     "interruptible", "retry", "services", "tags", "timeout"};
 // Job keys whose mappings `extends` merges entry by entry instead of replacing.
 const std::set<std::string, std::less<>> kMergedMaps = {"variables", "id_tokens", "secrets"};
-// Predefined variables that hold the job token or a token derived from the job.
+// Predefined variables that contain the job token or a token derived from the job.
 const std::set<std::string, std::less<>> kJobTokenVariables = {
     "CI_JOB_TOKEN", "CI_REGISTRY_PASSWORD", "CI_DEPENDENCY_PROXY_PASSWORD",
     "CI_JOB_JWT",   "CI_JOB_JWT_V1",        "CI_JOB_JWT_V2"};
-// GitLab stops resolving `extends` after this many levels.
+// Bounds the recursion through `extends`; cycles are cut separately. NOTE: meant to
+// match GitLab's own depth limit, which was not checked against its documentation.
 constexpr int kMaxExtendsDepth = 11;
 
 struct NodeRef {
@@ -350,8 +351,8 @@ class PipelineExtractor {
     read_variable_logins(unit, logins);
     read_id_tokens(unit, logins);
     read_secrets(unit);
-    // A login may be completed by a template from a remote or project include (GitLab's
-    // OIDC modules define id_tokens there); name it so a reader knows where to look.
+    // A login may be completed by a template from a remote or project include, such as
+    // one that defines the id_tokens. Naming it tells a reader where to look.
     if (!unit.effective.outside.empty()) {
       const std::vector<std::string> outside(unit.effective.outside.begin(), unit.effective.outside.end());
       for (const auto& [cloud, login] : logins.all()) logins.cloud(cloud).details["extends_outside_scan"] = join(outside, ",");
@@ -386,7 +387,8 @@ class PipelineExtractor {
       return;
     }
     // Other predefined variables (CI_PROJECT_ID, GITLAB_USER_LOGIN, ...) do not look like
-    // credentials; CI_DEPLOY_PASSWORD holds the project's long-lived deploy token.
+    // credentials. CI_DEPLOY_PASSWORD is the token of the project's deploy token named
+    // gitlab-deploy-token, which does not expire with the job.
     if (unit.defined.count(name)) return;
 
     // The field it is used in, below the definition it is written in, and the variable
@@ -528,7 +530,7 @@ class PipelineExtractor {
   }
 
   // `secrets:` fetches a secret at job start from Vault, a cloud secret manager or
-  // Akeyless, usually with an ID token; the secret itself is kept (and rotated) there.
+  // Akeyless, usually with an ID token. The secret itself is kept and rotated there.
   void read_secrets(const Unit& unit) {
     const auto secrets = unit.effective.maps.find("secrets");
     if (secrets == unit.effective.maps.end()) return;

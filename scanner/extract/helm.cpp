@@ -96,8 +96,8 @@ class LineRewriter {
   LineRewriter(std::string_view text, std::size_t line_begin, std::string_view line, const std::vector<Action>& actions)
       : text_(text), begin_(line_begin), line_(line), actions_(actions) {}
 
-  /// The rewritten line. `injects` is set when a value that renders as YAML lines
-  /// (toYaml, indent, nindent) was dropped, so output may appear there.
+  /// Rewrite the line so that it parses as YAML. Sets `injects` when a value that
+  /// renders as YAML lines (toYaml, indent, nindent) was dropped, so output may appear there.
   std::string rewrite(bool& injects) const {
     injects = false;
     const std::size_t content = line_.find_first_not_of(" \t");
@@ -194,7 +194,7 @@ class LineRewriter {
     return std::string_view::npos;
   }
 
-  /// The one action that fills [from, to) apart from spaces, or nullptr.
+  /// Return the one action that fills [from, to) apart from spaces, or nullptr.
   const Action* sole_action(std::size_t from, std::size_t to) const {
     const Action* action = action_at(from);
     if (!action) return nullptr;
@@ -209,7 +209,8 @@ class LineRewriter {
     return contains(canonical, "toYaml") || contains(canonical, "indent ") || contains(canonical, "nindent");
   }
 
-  /// The quote that closes the quoted scalar opening at `from`, outside actions.
+  /// Return the position of the quote that closes the quoted scalar opening at `from`,
+  /// skipping actions, or npos.
   std::size_t closing_quote(std::size_t from) const {
     const char opener = line_[from];
     for (std::size_t i = from + 1; i < line_.size(); ++i) {
@@ -410,7 +411,7 @@ void extract_helm_chart(const std::vector<HelmFile>& files, ExtractOutput& out) 
     const SourceText original(file.view.source->path(), std::string(file.original));
     for (Identity& identity : found.identities) {
       if (identity.kind == IdentityKind::service_account && identity.origin == Origin::template_) {
-        // The template's own text, actions included, says which values block it reads.
+        // The template's own text, actions included, names the values block it reads.
         for (const YamlDocument& doc : *file.documents) {
           if (identity.location.line < doc.first_line || identity.location.line > doc.last_line) continue;
           std::string text;

@@ -41,7 +41,7 @@ struct HelmFile {
 /// Extract from the values files and templates of one chart. Identities declared by
 /// templates have Origin::template_. A ServiceAccount template that reads a values
 /// block (`.Values.server.serviceAccount...`) takes that block's annotations as its
-/// metadata and workload-identity links; a block that no template claims is recorded
+/// metadata and workload-identity links. A block that no template claims is recorded
 /// from the values file itself.
 void extract_helm_chart(const std::vector<HelmFile>& files, ExtractOutput& out);
 

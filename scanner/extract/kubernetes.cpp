@@ -20,7 +20,8 @@ const std::set<std::string, std::less<>> kIdentityKinds = {
     "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
     "Rollout", "ExternalSecret", "SealedSecret", "Kustomization", "Component"};
 
-/// A Go duration of zero ("0", "0s", "0m0s"): an ExternalSecret fetched once.
+/// Check for a Go duration of zero ("0", "0s", "0m0s"), with which an ExternalSecret is
+/// fetched once.
 bool is_zero_duration(std::string_view text) {
   const std::string_view value = trim(text);
   if (value.empty()) return false;
@@ -150,10 +151,10 @@ class ManifestExtractor {
     out_.identities.push_back(std::move(token));
   }
 
-  // An ExternalSecret keeps a Secret in sync with an external store; with periodic
-  // refreshes (the default: every hour) a rotation in the store reaches the cluster, so
-  // the refresh is the rotation mechanism. `refreshInterval: 0s` and the CreatedOnce and
-  // OnChange policies fetch once.
+  // An ExternalSecret keeps a Secret in sync with an external store. With periodic
+  // refreshes (every hour by default) a rotation in the store reaches the cluster, so the
+  // refresh is the rotation mechanism. `refreshInterval: 0s` and the CreatedOnce and
+  // OnChange policies fetch once (external-secrets API reference for ExternalSecret).
   void external_secret(YamlId root) {
     const std::string name = metadata_field(root, "name");
     if (name.empty()) return;
@@ -193,8 +194,8 @@ class ManifestExtractor {
     out_.identities.push_back(std::move(secret));
   }
 
-  // A SealedSecret holds values encrypted for one cluster's controller: safe to commit,
-  // but still a long-lived secret that someone owns and rotates.
+  // A SealedSecret contains values encrypted for one cluster's controller. It is safe to
+  // commit, but still a long-lived secret that someone owns and rotates.
   void sealed_secret(YamlId root) {
     const std::string name = metadata_field(root, "name");
     if (name.empty()) return;
@@ -323,9 +324,9 @@ class ManifestExtractor {
     out_.identities.push_back(std::move(reference));
   }
 
-  /// Whether a pod spec without serviceAccountName runs as the default account: not in a
-  /// patch (the patched workload keeps its account), nor when a blanked template action
-  /// inside the pod spec may have set one.
+  /// Check whether a pod spec without serviceAccountName runs as the default account. It
+  /// does not in a patch, where the patched workload keeps its account, nor when a blanked
+  /// template action inside the pod spec may have set one.
   bool may_name_account(const YamlEntry* spec_entry) const {
     if (options_.patch) return false;
     if (!options_.blanked_lines) return true;

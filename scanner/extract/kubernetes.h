@@ -9,7 +9,7 @@
 
 namespace nhiscan {
 
-/// How the documents of a file are to be read.
+/// Settings for reading the documents of one file.
 struct ManifestOptions {
   /// Origin of the identities the documents declare: Origin::template_ for Helm
   /// templates read without rendering.
@@ -19,15 +19,15 @@ struct ManifestOptions {
   /// a patched workload that names no ServiceAccount keeps the one it had.
   bool patch = false;
   /// Per line (1-based), true where a template action was blanked out. A workload whose
-  /// pod spec holds such a line may set its ServiceAccount there, so it is not taken to
-  /// run as the default account.
+  /// pod spec contains such a line may set its ServiceAccount there, so it is not taken
+  /// to run as the default account.
   const std::vector<bool>* blanked_lines = nullptr;
 };
 
 /// Extract from the documents of one YAML file. Documents that are not Kubernetes
 /// objects (no apiVersion and kind) are ignored. ServiceAccounts, service-account token
-/// Secrets, ExternalSecrets and SealedSecrets are identities; role bindings are grants;
-/// workloads are consumers of their ServiceAccount; Kustomization and Component files
+/// Secrets, ExternalSecrets and SealedSecrets are identities, role bindings are grants,
+/// and workloads are consumers of their ServiceAccount. Kustomization and Component files
 /// are read for the patches written inline in them.
 void extract_kubernetes(const FileView& file, const std::vector<YamlDocument>& documents, ExtractOutput& out,
                         const ManifestOptions& options = {});

@@ -22,7 +22,7 @@ Target read_target(const YamlDocument& doc, YamlId entry) {
           std::string(doc.scalar(doc.get(target, "namespace")))};
 }
 
-/// A JSON pointer segment with its escapes undone: `~1` is `/`, `~0` is `~`.
+/// Undo the escapes of a JSON pointer segment: `~1` is `/`, `~0` is `~`.
 std::string unescape_pointer(std::string_view segment) {
   return replace_all(replace_all(std::string(segment), "~1", "/"), "~0", "~");
 }

@@ -1,6 +1,6 @@
 // Kustomize: patches written inline in a Kustomization or Component (`patches`,
-// `patchesStrategicMerge`, `patchesJson6902`). A patch's YAML sits in a block scalar; it
-// is parsed with the same YAML layer at the lines and columns it has in the file.
+// `patchesStrategicMerge`, `patchesJson6902`). A patch's YAML sits in a block scalar, and
+// it is parsed with the same YAML layer at the lines and columns it has in the file.
 #pragma once
 
 #include <vector>
