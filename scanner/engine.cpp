@@ -154,7 +154,7 @@ struct LoadedYaml {
   std::vector<YamlDocument> documents;
   CommentIndex index;
   std::string original;             // Helm templates: the text before neutralisation
-  std::vector<bool> blanked_lines;  // Helm templates: lines that held only template actions
+  std::vector<int> hidden_output;   // Helm templates: where inert actions may render output
 
   FileView view() const { return {&source, &index}; }
 };
@@ -182,7 +182,7 @@ std::unique_ptr<LoadedYaml> load_yaml(const DiscoveredFile& file, FileKind kind,
   if (helm_template) {
     NeutralisedTemplate neutralised = neutralise_helm_template(source->text());
     loaded->original = source->text();
-    loaded->blanked_lines = std::move(neutralised.blanked_lines);
+    loaded->hidden_output = std::move(neutralised.hidden_output);
     loaded->source = SourceText(file.relative, std::move(neutralised.text));
   } else {
     loaded->source = std::move(*source);
@@ -272,7 +272,7 @@ void process_helm_chart(const Unit& unit, const ScanOptions& options, UnitResult
     helm.documents = &one->documents;
     helm.values = file->kind == FileKind::helm_values;
     helm.original = one->original;
-    helm.blanked_lines = &one->blanked_lines;
+    helm.hidden_output = &one->hidden_output;
     files.push_back(helm);
     loaded.push_back(std::move(one));
   }

@@ -187,9 +187,13 @@ class AzureExtractor {
 
   int add_job(YamlId item) {
     Job job;
-    std::string name(doc_.scalar(doc_.get(item, "job")));
-    if (name.empty()) name = std::string(doc_.scalar(doc_.get(item, "deployment")));
-    if (name.empty()) name = "template " + std::string(doc_.scalar(doc_.get(item, "template")));
+    std::string name;
+    if (doc_.entry(item, "job") || doc_.entry(item, "deployment")) {
+      name = std::string(doc_.scalar(doc_.get(item, doc_.entry(item, "job") ? "job" : "deployment")));
+      if (name.empty()) name = "(unnamed job at line " + std::to_string(doc_.node(item).line) + ")";
+    } else {
+      name = "template " + std::string(doc_.scalar(doc_.get(item, "template")));
+    }
     job.name = name;
     job.location = at(item);
     const YamlId environment = doc_.get(item, "environment");

@@ -252,7 +252,7 @@ bool is_credential_variable_name(std::string_view name) {
       "DIR",     "FOLDER",   "URL",      "URI",     "ENDPOINT", "HOST",    "HOSTNAME",
       "PORT",    "REGION",   "ZONE",     "LOCATION", "VERSION", "TYPE",    "KIND",      "MODE",     "ENABLED",
       "DISABLED", "ENABLE",  "FLAG",     "EXPIRY",  "EXPIRES", "EXPIRATION", "TTL",     "LENGTH",   "SIZE",
-      "COUNT",   "FORMAT",   "ARN",      "PROJECT", "ACCOUNT", "TENANT",   "SUBSCRIPTION", "ORG",   "OWNER",
+      "COUNT",   "FORMAT",   "ARN",      "PROJECT", "ACCOUNT", "TENANT",   "SUBSCRIPTION", "ORG",   "OWNER", "OWNERS",
       "HEADER",  "PREFIX",   "SUFFIX",   "SCOPE",   "SCOPES",  "AUDIENCE", "ISSUER",    "REF",      "BRANCH",
       "DESCRIPTION", "LABEL", "ROLE",    "CONFIG",  "SERVER",  "REGISTRY", "REPO",      "REPOSITORY", "BUCKET",
       "CONTAINER", "VAULT",  "STORE",    "FINGERPRINT", "THUMBPRINT", "KEYID", "ALGORITHM", "LIFETIME",

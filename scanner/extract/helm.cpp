@@ -66,6 +66,71 @@ std::vector<Action> find_actions(std::string_view text) {
   return actions;
 }
 
+/// The first word of an action (`if`, `else`, `end`, `include`, ...), or empty.
+std::string_view action_keyword(std::string_view text, const Action& action) {
+  std::string_view inner = text.substr(action.begin + 2, action.end - action.begin - 2);
+  inner = trim(inner);
+  if (starts_with(inner, "-")) inner = trim(inner.substr(1));
+  std::size_t end = 0;
+  while (end < inner.size() && std::isalpha(static_cast<unsigned char>(inner[end]))) ++end;
+  return inner.substr(0, end);
+}
+
+// Byte ranges of the `else` branches of `if` and `with` blocks, from the `else` action
+// to the end of the matching `end`. Keeping every branch would repeat keys, and the last
+// one (often a fallback such as `serviceAccountName: default`) would win, so only the
+// first branch is read.
+std::vector<std::pair<std::size_t, std::size_t>> else_branches(std::string_view text, const std::vector<Action>& actions) {
+  struct Block {
+    bool conditional = false;  // if or with
+    std::size_t else_begin = std::string_view::npos;
+  };
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  std::vector<Block> open;
+  for (const Action& action : actions) {
+    const std::string_view keyword = action_keyword(text, action);
+    if (keyword == "if" || keyword == "with" || keyword == "range" || keyword == "define" || keyword == "block") {
+      open.push_back({keyword == "if" || keyword == "with", std::string_view::npos});
+    } else if (keyword == "else" && !open.empty() && open.back().conditional &&
+               open.back().else_begin == std::string_view::npos) {
+      open.back().else_begin = action.begin;
+    } else if (keyword == "end" && !open.empty()) {
+      if (open.back().else_begin != std::string_view::npos) ranges.emplace_back(open.back().else_begin, action.end);
+      open.pop_back();
+    }
+  }
+  return ranges;
+}
+
+/// The indentation (in spaces) at which an action's output starts: N of `nindent N`,
+/// `column` + N for `indent N`, else `column`, where the action is written. -1 for
+/// actions that output nothing: control flow, comments and variable assignments.
+int output_indent(std::string_view text, const Action& action, std::size_t column) {
+  static const char* const kControl[] = {"if", "else", "end", "with", "range", "define", "block"};
+  const std::string_view keyword = action_keyword(text, action);
+  for (const char* control : kControl) {
+    if (keyword == control) return -1;
+  }
+  std::string_view inner = trim(text.substr(action.begin + 2, action.end - action.begin - 2));
+  if (starts_with(inner, "-")) inner = trim(inner.substr(1));
+  if (starts_with(inner, "/*")) return -1;
+  if (starts_with(inner, "$") && (contains(inner, ":=") || contains(inner, " = "))) return -1;
+  for (const char* function : {"nindent", "indent"}) {
+    const std::size_t at = inner.find(function);
+    if (at == std::string_view::npos || (at > 0 && std::isalpha(static_cast<unsigned char>(inner[at - 1])))) continue;
+    std::size_t digits = inner.find_first_not_of(' ', at + std::string_view(function).size());
+    int width = 0;
+    bool found = false;
+    while (digits < inner.size() && std::isdigit(static_cast<unsigned char>(inner[digits]))) {
+      width = width * 10 + (inner[digits++] - '0');
+      found = true;
+    }
+    if (!found) continue;
+    return std::string_view(function) == "nindent" ? width : static_cast<int>(column) + width;
+  }
+  return static_cast<int>(column);
+}
+
 /// `{{- template "x" . -}}` -> `{{ include "x" . }}`: trim markers dropped, spaces
 /// collapsed, `template` written as `include`, line breaks joined.
 std::string canonical_action(std::string_view action) {
@@ -96,10 +161,10 @@ class LineRewriter {
   LineRewriter(std::string_view text, std::size_t line_begin, std::string_view line, const std::vector<Action>& actions)
       : text_(text), begin_(line_begin), line_(line), actions_(actions) {}
 
-  /// Rewrite the line so that it parses as YAML. Sets `injects` when a value that
-  /// renders as YAML lines (toYaml, indent, nindent) was dropped, so output may appear there.
-  std::string rewrite(bool& injects) const {
-    injects = false;
+  /// Rewrite the line so that it parses as YAML. When a value that renders as YAML lines
+  /// (toYaml, indent, nindent) is dropped, `hidden` is set to where that output starts.
+  std::string rewrite(int& hidden) const {
+    hidden = -1;
     const std::size_t content = line_.find_first_not_of(" \t");
     if (content == std::string_view::npos || line_[content] == '#') return std::string(line_);
 
@@ -130,7 +195,7 @@ class LineRewriter {
       // `- {{ toYaml . | nindent 10 }}` or `key: {{ toYaml .Values.x | nindent 4 }}`:
       // the lines below continue what the action renders, so the value is left empty.
       while (!out.empty() && out.back() == ' ') out.pop_back();
-      injects = true;
+      hidden = output_indent(text_, *action, value);
       return out;
     }
     if (!has_action(value, end) || opener == '|' || opener == '>') {
@@ -352,7 +417,8 @@ void apply_block(Identity& identity, const ValuesBlock& block) {
 NeutralisedTemplate neutralise_helm_template(std::string_view text) {
   NeutralisedTemplate result;
   const std::vector<Action> actions = find_actions(text);
-  result.blanked_lines.push_back(false);  // index 0 is unused
+  const auto dropped = else_branches(text, actions);
+  result.hidden_output.push_back(-1);  // index 0 is unused
 
   std::size_t line_begin = 0;
   std::size_t next_action = 0;
@@ -377,15 +443,27 @@ NeutralisedTemplate neutralise_helm_template(std::string_view text) {
       text_outside = !inside;
     }
 
-    if (touching.empty()) {
+    bool in_else = false;
+    for (const auto& [from, to] : dropped) in_else = in_else || (line_begin >= from && line_begin + line.size() <= to);
+    const std::size_t indentation = line.find_first_not_of(' ');
+    if (in_else) {
+      result.hidden_output.push_back(indentation == std::string_view::npos ? -1 : static_cast<int>(indentation));
+    } else if (touching.empty()) {
       result.text.append(line);
-      result.blanked_lines.push_back(false);
+      result.hidden_output.push_back(-1);
     } else if (!text_outside) {
-      result.blanked_lines.push_back(true);
+      // Where the line's output actions would put their text, the leftmost of them.
+      int hidden = -1;
+      for (const Action& action : touching) {
+        const std::size_t column = action.begin > line_begin ? action.begin - line_begin : 0;
+        const int at = output_indent(text, action, column);
+        if (at >= 0 && (hidden < 0 || at < hidden)) hidden = at;
+      }
+      result.hidden_output.push_back(hidden);
     } else {
-      bool injects = false;
-      result.text += LineRewriter(text, line_begin, line, touching).rewrite(injects);
-      result.blanked_lines.push_back(injects);
+      int hidden = -1;
+      result.text += LineRewriter(text, line_begin, line, touching).rewrite(hidden);
+      result.hidden_output.push_back(hidden);
     }
     if (newline == std::string_view::npos) break;
     result.text.push_back('\n');
@@ -405,7 +483,7 @@ void extract_helm_chart(const std::vector<HelmFile>& files, ExtractOutput& out) 
     if (file.values) continue;
     ManifestOptions options;
     options.origin = Origin::template_;
-    options.blanked_lines = file.blanked_lines;
+    options.hidden_output = file.hidden_output;
     ExtractOutput found;
     extract_kubernetes(file.view, *file.documents, found, options);
     const SourceText original(file.view.source->path(), std::string(file.original));

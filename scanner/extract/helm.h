@@ -15,14 +15,17 @@ namespace nhiscan {
 /// A template's text with its template actions made inert, line for line.
 struct NeutralisedTemplate {
   /// Same number of lines as the input. Lines that held only actions (control flow,
-  /// `include ... | nindent`, comments) are empty; a key or value that starts with an
-  /// action, or a plain value that contains one, is single-quoted with the action
-  /// written as `{{ ... }}` (trim markers dropped, spaces collapsed, `template` written
-  /// as `include`, so that both spellings of a helper name the same identity).
+  /// `include ... | nindent`, comments) are empty, and so are the lines of `else`
+  /// branches of `if` and `with`, so that only the first branch is read. A key or value
+  /// that starts with an action, or a plain value that contains one, is single-quoted
+  /// with the action written as `{{ ... }}`: trim markers dropped, spaces collapsed,
+  /// `template` written as `include`, so that both spellings of a helper name the same
+  /// identity.
   std::string text;
-  /// Per line (1-based), true where the line held only actions: output may be injected
-  /// there at render time.
-  std::vector<bool> blanked_lines;
+  /// Per line (1-based), the indentation (in spaces) at which rendering may put output
+  /// that the text does not show, or -1: output actions on lines of their own, dropped
+  /// `else` branches, and values that render YAML.
+  std::vector<int> hidden_output;
 };
 
 /// Neutralise the actions of a Helm template (`{{ ... }}`, `{{- ... -}}`, `{{/* */}}`,
@@ -35,7 +38,7 @@ struct HelmFile {
   const std::vector<YamlDocument>* documents = nullptr;
   bool values = false;  // a values file; otherwise a template
   std::string_view original;  // a template's text before neutralisation
-  const std::vector<bool>* blanked_lines = nullptr;
+  const std::vector<int>* hidden_output = nullptr;
 };
 
 /// Extract from the values files and templates of one chart. Identities declared by

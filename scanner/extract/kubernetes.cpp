@@ -325,15 +325,19 @@ class ManifestExtractor {
   }
 
   /// Check whether a pod spec without serviceAccountName runs as the default account. It
-  /// does not in a patch, where the patched workload keeps its account, nor when a blanked
-  /// template action inside the pod spec may have set one.
+  /// does not in a patch, where the patched workload keeps its account, nor when a template
+  /// action made inert may render keys of the pod spec, serviceAccountName among them.
   bool may_name_account(const YamlEntry* spec_entry) const {
     if (options_.patch) return false;
-    if (!options_.blanked_lines) return true;
+    if (!options_.hidden_output) return true;
+    const std::vector<int>& hidden = *options_.hidden_output;
     const YamlNode& key = doc_.node(spec_entry->key);
+    const int keys_at = static_cast<int>(doc_.node(spec_entry->value).column) - 1;
     const uint32_t end = std::max(doc_.node(spec_entry->value).end_line, key.line);
-    for (uint32_t line = key.line; line <= end && line < options_.blanked_lines->size(); ++line) {
-      if ((*options_.blanked_lines)[line]) return false;
+    // Hidden output right after the pod spec's last line still belongs to it.
+    for (uint32_t line = key.line; line < hidden.size() && line <= source_.line_count(); ++line) {
+      if (line > end && !trim(source_.line(line)).empty()) break;
+      if (hidden[line] == keys_at) return false;
     }
     return true;
   }

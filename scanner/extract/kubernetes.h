@@ -18,10 +18,11 @@ struct ManifestOptions {
   /// elsewhere, so it is recorded as referenced (merging joins it to the declaration), and
   /// a patched workload that names no ServiceAccount keeps the one it had.
   bool patch = false;
-  /// Per line (1-based), true where a template action was blanked out. A workload whose
-  /// pod spec contains such a line may set its ServiceAccount there, so it is not taken
-  /// to run as the default account.
-  const std::vector<bool>* blanked_lines = nullptr;
+  /// Per line (1-based), the indentation at which a template action that was made inert
+  /// may render output, or -1. A workload with such output at the level of its pod
+  /// spec's keys may set its ServiceAccount there, so it is not taken to run as the
+  /// default account.
+  const std::vector<int>* hidden_output = nullptr;
 };
 
 /// Extract from the documents of one YAML file. Documents that are not Kubernetes

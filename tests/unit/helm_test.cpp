@@ -26,17 +26,27 @@ TEST_CASE("neutralise keeps the line count") {
   const std::string text = "{{- if .Values.on }}\napiVersion: v1\n{{- end }}\n";
   const NeutralisedTemplate result = neutralise_helm_template(text);
   CHECK(lines_of(result.text).size() == lines_of(text).size());
-  CHECK(result.blanked_lines.size() == lines_of(text).size() + 1);
+  CHECK(result.hidden_output.size() == lines_of(text).size() + 1);
 }
 
 TEST_CASE("neutralise empties and marks action-only lines") {
-  const NeutralisedTemplate result =
-      neutralise_helm_template("metadata:\n  labels:\n    {{- include \"x.labels\" . | nindent 4 }}\n  name: a\n");
+  const NeutralisedTemplate result = neutralise_helm_template(
+      "metadata:\n  labels:\n    {{- include \"x.labels\" . | nindent 4 }}\n  name: a\n  {{ include \"x.more\" . }}\n");
   const auto lines = lines_of(result.text);
   CHECK(lines[2].empty());
-  CHECK(result.blanked_lines[3]);
-  CHECK_FALSE(result.blanked_lines[4]);
+  CHECK(result.hidden_output[3] == 4);
+  CHECK(result.hidden_output[4] == -1);
   CHECK(lines[3] == "  name: a");
+  CHECK(result.hidden_output[5] == 2);
+}
+
+TEST_CASE("neutralise control lines hide no output") {
+  const NeutralisedTemplate result =
+      neutralise_helm_template("{{- if .Values.on }}\n{{- $name := .Values.name }}\n{{/* note */}}\na: 1\n{{- end }}\n");
+  CHECK(result.hidden_output[1] == -1);
+  CHECK(result.hidden_output[2] == -1);
+  CHECK(result.hidden_output[3] == -1);
+  CHECK(result.hidden_output[5] == -1);
 }
 
 TEST_CASE("neutralise quotes a value that starts with an action") {
@@ -64,7 +74,7 @@ TEST_CASE("neutralise leaves a value that renders YAML empty") {
       neutralise_helm_template("items:\n  - {{- toYaml . | nindent 4 }}\n    extra: 1\n");
   const auto lines = lines_of(result.text);
   CHECK(lines[1] == "  -");
-  CHECK(result.blanked_lines[2]);
+  CHECK(result.hidden_output[2] == 4);
   std::vector<Diagnostic> diagnostics;
   const auto documents = parse(result.text, diagnostics);
   CHECK(diagnostics.empty());
@@ -133,4 +143,25 @@ TEST_CASE("neutralise keeps CRLF line count") {
   CHECK(lines.size() == 4);
   CHECK(lines[0] == "a: 1");
   CHECK(lines[2] == "b: 2");
+}
+
+TEST_CASE("neutralise keeps only the first branch") {
+  const std::string text =
+      "spec:\n"
+      "  {{- if .Values.serviceAccounts.create }}\n"
+      "  serviceAccountName: {{ .Values.name }}\n"
+      "  {{- else }}\n"
+      "  serviceAccountName: default\n"
+      "  {{- end }}\n"
+      "  {{- range .Values.items }}\n"
+      "  - {{ . }}\n"
+      "  {{- else }}\n"
+      "  - none\n"
+      "  {{- end }}\n";
+  const NeutralisedTemplate result = neutralise_helm_template(text);
+  const auto lines = lines_of(result.text);
+  CHECK(lines[2] == "  serviceAccountName: '{{ .Values.name }}'");
+  CHECK(lines[4].empty());
+  CHECK(result.hidden_output[5] == 2);
+  CHECK(lines[9] == "  - none");
 }
