@@ -165,8 +165,9 @@ class ManifestExtractor {
     Credential credential;
     const std::string policy(trim(doc_.scalar(doc_.get(spec, "refreshPolicy"))));
     const YamlEntry* interval = doc_.entry(spec, "refreshInterval");
+    // An interval that is not a plain value (a list, a mapping, empty) proves nothing.
     const std::string every = interval ? std::string(trim(doc_.scalar(interval->value))) : "1h";
-    if (policy != "CreatedOnce" && policy != "OnChange" && !is_zero_duration(every)) {
+    if (policy != "CreatedOnce" && policy != "OnChange" && !every.empty() && !is_zero_duration(every)) {
       credential.rotation_mechanism = "ExternalSecret refreshInterval " + every + (interval ? "" : " (default)");
       credential.rotation_location = interval ? at(interval->value) : secret.location;
     }
