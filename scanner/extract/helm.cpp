@@ -131,8 +131,9 @@ int output_indent(std::string_view text, const Action& action, std::size_t colum
   return static_cast<int>(column);
 }
 
-/// `{{- template "x" . -}}` -> `{{ include "x" . }}`: trim markers dropped, spaces
-/// collapsed, `template` written as `include`, line breaks joined.
+/// `{{- template "x" . | quote -}}` -> `{{ include "x" . }}`: trim markers and a final
+/// quote or squote dropped, spaces collapsed, `template` written as `include`, line
+/// breaks joined.
 std::string canonical_action(std::string_view action) {
   std::string_view inner = action;
   if (starts_with(inner, "{{")) inner.remove_prefix(2);
@@ -152,6 +153,10 @@ std::string canonical_action(std::string_view action) {
     collapsed.push_back(c);
   }
   if (starts_with(collapsed, "template ")) collapsed = "include " + collapsed.substr(9);
+  // Quoting changes how a value is written, not which account or namespace it names.
+  for (const char* quoting : {" | quote", " | squote"}) {
+    if (ends_with(collapsed, quoting)) collapsed.resize(collapsed.size() - std::string_view(quoting).size());
+  }
   return "{{ " + collapsed + " }}";
 }
 

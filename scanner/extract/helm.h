@@ -18,9 +18,9 @@ struct NeutralisedTemplate {
   /// `include ... | nindent`, comments) are empty, and so are the lines of `else`
   /// branches of `if` and `with`, so that only the first branch is read. A key or value
   /// that starts with an action, or a plain value that contains one, is single-quoted
-  /// with the action written as `{{ ... }}`: trim markers dropped, spaces collapsed,
-  /// `template` written as `include`, so that both spellings of a helper name the same
-  /// identity.
+  /// with the action written as `{{ ... }}`: trim markers and a final `| quote` dropped,
+  /// spaces collapsed, `template` written as `include`, so that every spelling of a
+  /// helper names the same identity.
   std::string text;
   /// Per line (1-based), the indentation (in spaces) at which rendering may put output
   /// that the text does not show, or -1: output actions on lines of their own, dropped

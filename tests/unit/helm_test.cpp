@@ -165,3 +165,8 @@ TEST_CASE("neutralise keeps only the first branch") {
   CHECK(result.hidden_output[5] == 2);
   CHECK(lines[9] == "  - none");
 }
+
+TEST_CASE("neutralise drops a final quote function") {
+  const auto lines = lines_of(neutralise_helm_template("namespace: {{ .Release.Namespace | quote }}\n").text);
+  CHECK(lines[0] == "namespace: '{{ .Release.Namespace }}'");
+}
