@@ -10,7 +10,12 @@
 
 #include "scanner/correlate.h"
 #include "scanner/exceptions.h"
+#include "scanner/extract/azure_pipelines.h"
+#include "scanner/extract/bitbucket.h"
+#include "scanner/extract/circleci.h"
 #include "scanner/extract/github_actions.h"
+#include "scanner/extract/gitlab_ci.h"
+#include "scanner/extract/helm.h"
 #include "scanner/extract/kubernetes.h"
 #include "scanner/extract/secrets.h"
 #include "scanner/extract/terraform.h"
@@ -36,6 +41,8 @@ struct UnitResult {
 struct Unit {
   std::vector<const DiscoveredFile*> files;
   bool terraform = false;
+  bool gitlab_pipeline = false;  // a root .gitlab-ci.yml and its local includes
+  bool helm_chart = false;       // the values files and templates of one chart
   std::string directory;
 };
 
@@ -146,59 +153,104 @@ std::vector<Span> yaml_spans(const std::vector<YamlDocument>& documents) {
   return spans;
 }
 
-void process_yaml(const DiscoveredFile& file, const ScanOptions& options, UnitResult& result) {
+/// A YAML file read, split into documents, parsed and indexed for comments. It is kept
+/// at one address because the comment index points into the source.
+struct LoadedYaml {
+  SourceText source;
+  std::vector<YamlDocument> documents;
+  CommentIndex index;
+  std::string original;             // Helm templates: the text before neutralisation
+  std::vector<int> hidden_output;   // Helm templates: where inert actions may render output
+  /// Known secret formats in the text as written (Helm templates: before neutralisation),
+  /// with the text they are located in.
+  std::vector<SecretMatch> secret_matches;
+  std::optional<SourceText> written;  // set only when it differs from `source`
+
+  FileView view() const { return {&source, &index}; }
+  const SourceText& secret_source() const { return written ? *written : source; }
+};
+
+/// Give the known secret formats no extractor recorded an identity of their own.
+void add_secrets(const LoadedYaml& loaded, ExtractOutput& out) {
+  add_unowned_secrets(loaded.secret_source(), loaded.secret_matches, out);
+}
+
+/// Read and parse `file` as `kind`, record its summary and inline exceptions, and
+/// return it; nullptr when the file is skipped (the reason is a diagnostic).
+std::unique_ptr<LoadedYaml> load_yaml(const DiscoveredFile& file, FileKind kind, const ScanOptions& options,
+                                      UnitResult& result) {
   FileSummary summary;
   summary.path = file.relative;
-  summary.kind = file.kind;
+  summary.kind = kind;
   auto source = read_source(file, options, result.out.diagnostics);
   if (!source) {
     summary.skipped = true;
     result.files.push_back(summary);
-    return;
+    return nullptr;
   }
 
-  // Known credential formats are looked for in the whole text, so that documents and
-  // files that are not parsed below are covered too.
-  const std::vector<SecretMatch> secret_matches = find_secret_formats(source->text());
+  // Helm templates are not YAML until rendered: their actions are made inert first, and
+  // what still does not parse is only a note, since rendering would have read it.
+  auto loaded = std::make_unique<LoadedYaml>();
+  // Known credential formats are looked for in the whole text as written, so that
+  // documents and files that are not parsed below are covered too.
+  loaded->secret_matches = find_secret_formats(source->text());
+  const bool helm_template = kind == FileKind::helm_template;
+  std::vector<Diagnostic> template_diagnostics;
+  std::vector<Diagnostic>& parse_diagnostics = helm_template ? template_diagnostics : result.out.diagnostics;
+  if (helm_template) {
+    NeutralisedTemplate neutralised = neutralise_helm_template(source->text());
+    loaded->original = source->text();
+    loaded->hidden_output = std::move(neutralised.hidden_output);
+    loaded->source = SourceText(file.relative, std::move(neutralised.text));
+    loaded->written = std::move(*source);
+  } else {
+    loaded->source = std::move(*source);
+  }
 
-  const std::vector<YamlChunk> chunks = split_yaml_documents(source->text());
+  const std::vector<YamlChunk> chunks = split_yaml_documents(loaded->source.text());
   summary.documents = static_cast<uint32_t>(chunks.size());
   if (chunks.size() > options.limits.max_documents) {
     result.out.diagnostics.push_back({Diagnostic::Level::warning, file.relative, 0,
                                       "file has " + std::to_string(chunks.size()) + " YAML documents, more than the limit of " +
                                           std::to_string(options.limits.max_documents) + "; skipped"});
-    add_unowned_secrets(*source, secret_matches, result.out);
+    add_secrets(*loaded, result.out);
     summary.skipped = true;
     result.files.push_back(summary);
-    return;
+    return nullptr;
   }
 
-  // NOTE: Helm templates are not YAML until rendered; only service-account token
-  // Secrets and known secret formats are read from their text yet.
-  if (file.kind == FileKind::helm_template) {
-    const FileView view{&*source, nullptr};
-    extract_kubernetes_template(view, chunks, result.out);
-    add_unowned_secrets(*source, secret_matches, result.out);
-    summary.skipped = true;
-    result.files.push_back(summary);
-    return;
-  }
-
-  std::vector<YamlDocument> documents;
   for (const YamlChunk& chunk : chunks) {
     // Most bytes of real repositories are CRDs, dashboards and the like: a document
     // whose top-level kind cannot hold an identity needs no parse at all.
-    if (options.prefilter && file.kind == FileKind::yaml && !chunk.kind.empty() &&
+    if (options.prefilter && (kind == FileKind::yaml || helm_template) && !chunk.kind.empty() &&
         !is_kubernetes_identity_kind(chunk.kind)) {
       continue;
     }
-    auto document = parse_yaml_document(*source, chunk, options.limits.yaml, result.out.diagnostics);
-    if (document && !document->empty()) documents.push_back(std::move(*document));
+    auto document = parse_yaml_document(loaded->source, chunk, options.limits.yaml, parse_diagnostics);
+    if (document && !document->empty()) loaded->documents.push_back(std::move(*document));
   }
-  summary.parsed_documents = static_cast<uint32_t>(documents.size());
+  summary.parsed_documents = static_cast<uint32_t>(loaded->documents.size());
+  for (Diagnostic& diagnostic : template_diagnostics) {
+    // Both branches of an if/else are kept, so keys repeat; rendering keeps one.
+    if (starts_with(diagnostic.message, "duplicate key")) continue;
+    diagnostic.level = Diagnostic::Level::note;
+    diagnostic.message = "Helm template read without rendering: " + diagnostic.message;
+    result.out.diagnostics.push_back(std::move(diagnostic));
+  }
 
-  const CommentIndex index(*source, yaml_comments(*source), yaml_spans(documents));
-  const FileView view{&*source, &index};
+  loaded->index = CommentIndex(loaded->source, yaml_comments(loaded->source), yaml_spans(loaded->documents));
+  auto exceptions = read_exceptions(loaded->source, loaded->index, result.out.diagnostics);
+  for (auto& exception : exceptions) result.exceptions.push_back(std::move(exception));
+  result.files.push_back(summary);
+  return loaded;
+}
+
+void process_yaml(const DiscoveredFile& file, const ScanOptions& options, UnitResult& result) {
+  const auto loaded = load_yaml(file, file.kind, options, result);
+  if (!loaded) return;
+  const FileView view = loaded->view();
+  const std::vector<YamlDocument>& documents = loaded->documents;
   switch (file.kind) {
     case FileKind::github_workflow:
       extract_github_workflow(view, documents, result.out);
@@ -207,17 +259,62 @@ void process_yaml(const DiscoveredFile& file, const ScanOptions& options, UnitRe
       extract_github_action(view, documents, result.out);
       break;
     case FileKind::yaml:
-      extract_kubernetes(view, documents, result.out);
+      // Pipeline templates have no telling name; their content says what they are.
+      if (looks_like_azure_pipeline(documents)) {
+        extract_azure_pipelines(view, documents, result.out);
+      } else {
+        extract_kubernetes(view, documents, result.out);
+      }
+      break;
+    case FileKind::azure_pipelines:
+      extract_azure_pipelines(view, documents, result.out);
+      break;
+    case FileKind::bitbucket:
+      extract_bitbucket(view, documents, result.out);
+      break;
+    case FileKind::circleci:
+      extract_circleci(view, documents, result.out);
       break;
     default:
-      // TODO: GitLab CI, Azure Pipelines, CircleCI, Bitbucket and Helm values extractors.
+      // Helm charts are extracted per chart (process_helm_chart); GitLab CI per pipeline.
       break;
   }
   // After the extractors, which record the values whose owner they know.
-  add_unowned_secrets(*source, secret_matches, result.out);
-  auto exceptions = read_exceptions(*source, index, result.out.diagnostics);
-  for (auto& exception : exceptions) result.exceptions.push_back(std::move(exception));
-  result.files.push_back(summary);
+  add_secrets(*loaded, result.out);
+}
+
+/// A Helm chart: its values files and templates, extracted together.
+void process_helm_chart(const Unit& unit, const ScanOptions& options, UnitResult& result) {
+  std::vector<std::unique_ptr<LoadedYaml>> loaded;
+  std::vector<HelmFile> files;
+  for (const DiscoveredFile* file : unit.files) {
+    auto one = load_yaml(*file, file->kind, options, result);
+    if (!one) continue;
+    HelmFile helm;
+    helm.view = one->view();
+    helm.documents = &one->documents;
+    helm.values = file->kind == FileKind::helm_values;
+    helm.original = one->original;
+    helm.hidden_output = &one->hidden_output;
+    files.push_back(helm);
+    loaded.push_back(std::move(one));
+  }
+  extract_helm_chart(files, result.out);
+  for (const auto& one : loaded) add_secrets(*one, result.out);
+}
+
+/// A GitLab pipeline: its root file and local includes, extracted together.
+void process_gitlab_pipeline(const Unit& unit, const ScanOptions& options, UnitResult& result) {
+  std::vector<std::unique_ptr<LoadedYaml>> loaded;
+  std::vector<GitlabFile> files;
+  for (const DiscoveredFile* file : unit.files) {
+    auto one = load_yaml(*file, FileKind::gitlab_ci, options, result);
+    if (!one) continue;
+    files.push_back({one->view(), &one->documents});
+    loaded.push_back(std::move(one));
+  }
+  extract_gitlab_pipeline(files, result.out);
+  for (const auto& one : loaded) add_secrets(*one, result.out);
 }
 
 void process_terraform(const Unit& unit, const ScanOptions& options, UnitResult& result) {
@@ -409,11 +506,54 @@ void extract_terraform_units(std::vector<UnitResult>& results, unsigned jobs) {
   });
 }
 
-std::vector<Unit> make_units(const Discovery& discovery) {
+std::vector<Unit> make_units(const Discovery& discovery, const ScanOptions& options) {
+  // GitLab resolves `extends` and `!reference` across a pipeline's included files, so a
+  // pipeline is one unit. Finding its files reads the root files once more.
+  const auto read_text = [&](const DiscoveredFile& file) -> std::optional<std::string> {
+    std::vector<Diagnostic> ignored;  // reported when the unit reads the file
+    auto source = read_source(file, options, ignored);
+    if (!source) return std::nullopt;
+    return source->text();
+  };
+  const auto pipelines = group_gitlab_pipelines(discovery.files, read_text);
+  std::vector<int> pipeline_of(discovery.files.size(), -1);
+  for (std::size_t group = 0; group < pipelines.size(); ++group) {
+    for (const std::size_t file : pipelines[group]) pipeline_of[file] = static_cast<int>(group);
+  }
+  std::vector<bool> pipeline_added(pipelines.size(), false);
+
   std::vector<Unit> units;
   std::map<std::string, std::size_t> terraform_dirs;
-  for (const DiscoveredFile& file : discovery.files) {
-    if (is_terraform_kind(file.kind)) {
+  std::map<std::string, std::size_t> charts;
+  for (std::size_t index = 0; index < discovery.files.size(); ++index) {
+    const DiscoveredFile& file = discovery.files[index];
+    if (pipeline_of[index] >= 0) {
+      const auto group = static_cast<std::size_t>(pipeline_of[index]);
+      if (pipeline_added[group]) continue;
+      pipeline_added[group] = true;
+      Unit unit;
+      unit.gitlab_pipeline = true;
+      for (const std::size_t member : pipelines[group]) unit.files.push_back(&discovery.files[member]);
+      units.push_back(unit);
+    } else if (file.kind == FileKind::helm_values || file.kind == FileKind::helm_template) {
+      // A values file sits in the chart directory; a template below its templates/.
+      const std::size_t templates = file.relative.rfind("/templates/");
+      std::string chart;
+      if (file.kind == FileKind::helm_template) {
+        chart = templates == std::string::npos ? std::string() : file.relative.substr(0, templates);
+      } else {
+        const std::size_t slash = file.relative.rfind('/');
+        chart = slash == std::string::npos ? std::string() : file.relative.substr(0, slash);
+      }
+      const auto [it, inserted] = charts.emplace(chart, units.size());
+      if (inserted) {
+        Unit unit;
+        unit.helm_chart = true;
+        unit.directory = chart;
+        units.push_back(unit);
+      }
+      units[it->second].files.push_back(&file);
+    } else if (is_terraform_kind(file.kind)) {
       const std::size_t slash = file.relative.rfind('/');
       const std::string directory = slash == std::string::npos ? std::string() : file.relative.substr(0, slash);
       const auto [it, inserted] = terraform_dirs.emplace(directory, units.size());
@@ -457,6 +597,10 @@ void run_units(const std::vector<Unit>& units, const ScanOptions& options, std::
       try {
         if (unit.terraform) {
           process_terraform(unit, options, results[index]);
+        } else if (unit.gitlab_pipeline) {
+          process_gitlab_pipeline(unit, options, results[index]);
+        } else if (unit.helm_chart) {
+          process_helm_chart(unit, options, results[index]);
         } else {
           process_yaml(*unit.files.front(), options, results[index]);
         }
@@ -541,7 +685,7 @@ ScanResult run_scan(const ScanOptions& options) {
   Discovery discovery = discover(options.paths, options.root, discovery_options);
   result.diagnostics = std::move(discovery.diagnostics);
 
-  const std::vector<Unit> units = make_units(discovery);
+  const std::vector<Unit> units = make_units(discovery, options);
   std::vector<UnitResult> unit_results;
   run_units(units, options, unit_results);
   const unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());

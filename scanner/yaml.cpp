@@ -262,6 +262,7 @@ class ExtentPass {
         break;
       case YamlNode::Type::scalar:
         end = scalar_end(node, owner_column);
+        node.block = is_block_indicator(node);
         break;
       case YamlNode::Type::sequence:
         for (const YamlId item : node.items) {
@@ -292,6 +293,12 @@ class ExtentPass {
     }
     node.end_line = end;
     return end;
+  }
+
+  bool is_block_indicator(const YamlNode& node) const {
+    const std::string_view first = source_.line(node.line);
+    const std::size_t at = node.column ? node.column - 1 : 0;
+    return at < first.size() && (first[at] == '|' || first[at] == '>');
   }
 
   uint32_t scalar_end(const YamlNode& node, uint32_t owner_column) {

@@ -4,13 +4,17 @@
 #include <cctype>
 #include <map>
 #include <regex>
+#include <tuple>
 
 #include "scanner/extract/secrets.h"
+#include "scanner/extract/ci_common.h"
 #include "scanner/text.h"
 
 namespace nhiscan {
 
 namespace {
+
+constexpr const char* kSystem = "github-actions";
 
 /// What a secret is used as: its cloud and whether it is secret material.
 struct InputClass {
@@ -57,6 +61,9 @@ InputClass classify_input(const std::string& uses, const std::string& field) {
     if (const auto found = kStaticEnv.find(variable); found != kStaticEnv.end()) {
       result.cloud = found->second;
       result.static_key = true;
+    } else if (const CloudVariable cloud = classify_cloud_variable(field.substr(4)); cloud.static_key) {
+      result.cloud = cloud.cloud;
+      result.static_key = true;
     }
   }
   return result;
@@ -74,11 +81,13 @@ std::vector<std::string> secret_names(std::string_view value) {
 }
 
 /// Checks whether an environment value is a stored key: it reads a secret or a
-/// configuration variable, or is an AWS access key id written as a literal. Outputs of earlier steps
-/// (an OIDC login's temporary keys), inputs and other expressions are not.
-bool holds_stored_key(std::string_view value) {
+/// configuration variable, or is an AWS access key id written as a literal. In a
+/// composite action an input counts too, since the caller passes its secret in.
+/// Outputs of earlier steps (an OIDC login's temporary keys) and other expressions do not.
+bool holds_stored_key(std::string_view value, bool action_file = false) {
   if (contains(value, "${{")) {
-    return contains(value, "secrets.") || contains(value, "secrets[") || contains(value, "vars.");
+    return contains(value, "secrets.") || contains(value, "secrets[") || contains(value, "vars.") ||
+           (action_file && contains(value, "inputs."));
   }
   const std::string_view text = trim(value);
   return text.size() == 20 && starts_with(text, "AKIA");
@@ -120,6 +129,7 @@ struct SecretUse {
   std::string uses;
   std::string field;  // e.g. "with.credentials_json", "env.GH_TOKEN", "run"
   std::string environment;
+  Location where;     // the step, or the job for a use outside steps
 };
 
 class WorkflowExtractor {
@@ -138,6 +148,7 @@ class WorkflowExtractor {
     logins(uses);
     env_logins(root);
     secrets_to_actions(uses);
+    action_inputs(root);
     inherited_secrets();
     literal_secrets(root);
   }
@@ -235,6 +246,7 @@ class WorkflowExtractor {
     static const std::regex kSecret(R"((^|[^A-Za-z0-9_.\-])secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['"]([^'"]+)['"]\s*\]))");
     static const std::regex kAllSecrets(R"((?:toJSON|toJson|tojson)\s*\(\s*secrets\s*\))");
     static const std::regex kGithubToken(R"(github\.token\b)");
+    static const std::regex kInput(R"(inputs\s*\.\s*([A-Za-z_][A-Za-z0-9_-]*))");
     std::vector<SecretUse> uses;
     std::map<uint32_t, uint32_t> comment_columns;
     for (const Comment& comment : file_.comments->comments()) comment_columns[comment.line] = comment.column;
@@ -268,6 +280,7 @@ class WorkflowExtractor {
         for (auto it = std::sregex_iterator(expression.begin(), expression.end(), kAllSecrets); it != std::sregex_iterator(); ++it) {
           Observation observation;
           observation.kind = "ci-all-secrets-serialised";
+          observation.details["system"] = kSystem;
           observation.subject = "toJSON(secrets)";
           observation.location = base(static_cast<std::size_t>(it->position()), static_cast<std::size_t>(it->length()));
           all_secret_locations_.push_back(observation.location);
@@ -279,9 +292,22 @@ class WorkflowExtractor {
           use.location = base(static_cast<std::size_t>(it->position()), static_cast<std::size_t>(it->length()));
           uses.push_back(std::move(use));
         }
+        if (!action_file_) continue;
+        for (auto it = std::sregex_iterator(expression.begin(), expression.end(), kInput); it != std::sregex_iterator(); ++it) {
+          SecretUse use;
+          use.name = (*it)[1].str();
+          use.location = base(static_cast<std::size_t>(it->position()), static_cast<std::size_t>(it->length()));
+          input_uses_.push_back(std::move(use));
+        }
       }
     }
+    place_uses(input_uses_);
+    place_uses(uses);
+    return uses;
+  }
 
+  /// Find the job, step and field of each use.
+  void place_uses(std::vector<SecretUse>& uses) const {
     for (SecretUse& use : uses) {
       const JobInfo* job = job_at(use.location.line);
       if (!job) {
@@ -290,6 +316,7 @@ class WorkflowExtractor {
       }
       use.job = job->id;
       use.environment = job->environment;
+      use.where = job->location;
       const StepInfo* step = nullptr;
       for (const StepInfo& candidate : job->steps) {
         if (use.location.line >= candidate.start && use.location.line <= candidate.end) step = &candidate;
@@ -298,11 +325,11 @@ class WorkflowExtractor {
         use.step = step->label;
         use.uses = step->uses;
         use.field = field_at(step->node, use.location.line);
+        use.where = step->location;
       } else {
         use.field = field_at(job->node, use.location.line);
       }
     }
-    return uses;
   }
 
   Consumer consumer_for(const SecretUse& use) const {
@@ -497,6 +524,7 @@ class WorkflowExtractor {
         }
         Observation observation;
         observation.kind = "ci-cloud-login";
+        observation.details["system"] = kSystem;
         observation.subject = step.label;
         observation.location = step.location;
         observation.details["system"] = "github-actions";
@@ -574,7 +602,7 @@ class WorkflowExtractor {
       const InputClass input = classify_input("", "env." + variable);
       if (!input.static_key) continue;
       const std::string value(trim(doc_.scalar(entry.value)));
-      if (!holds_stored_key(value)) continue;
+      if (!holds_stored_key(value, action_file_)) continue;
       auto [it, inserted] = by_cloud.try_emplace(input.cloud);
       Observation& observation = it->second;
       if (inserted) {
@@ -727,6 +755,45 @@ class WorkflowExtractor {
     }
   }
 
+  // A composite action receives secrets through its inputs, so the caller's secret is
+  // used wherever the action's steps use the input. Inputs named like credentials, and
+  // inputs that the steps pass on as a cloud key, are recorded with those uses.
+  void action_inputs(YamlId root) {
+    if (!action_file_) return;
+    const YamlId inputs = doc_.get(root, "inputs");
+    if (!doc_.is_mapping(inputs)) return;
+    const std::string path = source_.path();
+    const std::string directory = path.find('/') == std::string::npos ? std::string(".") : path.substr(0, path.rfind('/'));
+    for (const YamlEntry& entry : doc_.node(inputs).entries) {
+      const std::string name(doc_.scalar(entry.key));
+      std::string cloud;
+      std::vector<const SecretUse*> list;
+      for (const SecretUse& use : input_uses_) {
+        if (use.name != name) continue;
+        list.push_back(&use);
+        const InputClass input = classify_input(use.uses, use.field);
+        if (input.static_key && cloud.empty()) cloud = input.cloud;
+      }
+      if (!is_credential_variable_name(name) && cloud.empty()) continue;
+
+      Identity input;
+      input.id = "github-actions:action-input/" + directory + "/" + name;
+      input.kind = IdentityKind::ci_secret;
+      input.platform = "github";
+      input.name = name + " (input of " + path + ")";
+      input.origin = Origin::referenced;
+      input.location = at(entry.key);
+      input.attributes["action"] = path;
+      input.attributes["input"] = name;
+      Credential credential;
+      credential.cloud = cloud;
+      input.credential = credential;
+      if (!cloud.empty()) input.attributes["static_cloud_key"] = cloud;
+      for (const SecretUse* use : list) input.consumers.push_back(consumer_for(*use));
+      out_.identities.push_back(std::move(input));
+    }
+  }
+
   // `secrets: inherit` hands every secret the caller can see to the called workflow.
   void inherited_secrets() {
     for (const JobInfo& job : jobs_) {
@@ -734,6 +801,7 @@ class WorkflowExtractor {
       if (doc_.scalar(secrets) != "inherit") continue;
       Observation observation;
       observation.kind = "ci-secrets-inherit";
+      observation.details["system"] = kSystem;
       observation.subject = job.id;
       observation.location = at(secrets);
       observation.details["uses"] = std::string(doc_.scalar(doc_.get(job.node, "uses")));
@@ -750,6 +818,7 @@ class WorkflowExtractor {
   std::vector<std::string> triggers_;
   std::map<std::string, Location> declared_;
   std::vector<Location> all_secret_locations_;
+  std::vector<SecretUse> input_uses_;  // `inputs.NAME` in an action's steps
 };
 
 }  // namespace

@@ -1,11 +1,13 @@
 #include "scanner/extract/kubernetes.h"
 
+#include <cctype>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "scanner/extract/kubernetes_names.h"
 #include "scanner/extract/secrets.h"
+#include "scanner/extract/kustomize.h"
 #include "scanner/text.h"
 
 namespace nhiscan {
@@ -19,12 +21,24 @@ const std::set<std::string, std::less<>> kWorkloadKinds = {
 const std::set<std::string, std::less<>> kIdentityKinds = {
     "ServiceAccount", "Secret", "RoleBinding", "ClusterRoleBinding", "Role", "ClusterRole", "List",
     "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
-    "Rollout"};
+    "Rollout", "ExternalSecret", "SealedSecret", "Kustomization", "Component"};
+
+/// Check for a Go duration of zero ("0", "0s", "0m0s"), with which an ExternalSecret is
+/// fetched once.
+bool is_zero_duration(std::string_view text) {
+  const std::string_view value = trim(text);
+  if (value.empty()) return false;
+  for (const char c : value) {
+    if (c != '0' && !std::isalpha(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
 
 class ManifestExtractor {
  public:
-  ManifestExtractor(const FileView& file, const YamlDocument& document, ExtractOutput& out)
-      : file_(file), source_(*file.source), doc_(document), out_(out) {}
+  ManifestExtractor(const FileView& file, const YamlDocument& document, ExtractOutput& out,
+                    const ManifestOptions& options)
+      : file_(file), source_(*file.source), doc_(document), out_(out), options_(options) {}
 
   void object(YamlId root, uint32_t depth = 0) {
     if (!doc_.is_mapping(root)) return;
@@ -41,6 +55,11 @@ class ManifestExtractor {
     }
     if (kind == "ServiceAccount") return service_account(root);
     if (kind == "Secret") return secret(root);
+    if (kind == "ExternalSecret") return external_secret(root);
+    if (kind == "SealedSecret") return sealed_secret(root);
+    if ((kind == "Kustomization" || kind == "Component") && !options_.patch) {
+      return extract_kustomize_patches(file_, doc_, root, out_);
+    }
     if (kind == "RoleBinding" || kind == "ClusterRoleBinding") return binding(root, kind == "ClusterRoleBinding");
     if (kind == "Role" || kind == "ClusterRole") return role(root, kind);
     if (kWorkloadKinds.count(kind)) return workload(root, kind);
@@ -84,6 +103,7 @@ class ManifestExtractor {
     identity.kind = kind;
     identity.platform = "kubernetes";
     identity.name = name;
+    identity.origin = options_.origin;
     const YamlNode& node = doc_.node(root);
     identity.location = source_.location(node.line, node.column);
     identity.end = source_.location(std::max(node.end_line, node.line), 0);
@@ -104,6 +124,7 @@ class ManifestExtractor {
     Identity identity = start(root, IdentityKind::service_account, kubernetes_service_account_id(ns, name),
                               unspecified ? name : ns + "/" + name);
     if (unspecified) identity.attributes["namespace_unspecified"] = "true";
+    if (options_.patch) identity.origin = Origin::referenced;
 
     const YamlId annotations = doc_.path(root, {"metadata", "annotations"});
     if (doc_.is_mapping(annotations)) {
@@ -225,6 +246,70 @@ class ManifestExtractor {
     }
   }
 
+  // An ExternalSecret keeps a Secret in sync with an external store. With periodic
+  // refreshes (every hour by default) a rotation in the store reaches the cluster, so the
+  // refresh is the rotation mechanism. `refreshInterval: 0s` and the CreatedOnce and
+  // OnChange policies fetch once (external-secrets API reference for ExternalSecret).
+  void external_secret(YamlId root) {
+    const std::string name = metadata_field(root, "name");
+    if (name.empty()) return;
+    const std::string ns = namespace_of(root);
+    Identity secret = start(root, IdentityKind::secret, "kubernetes:ExternalSecret/" + ns + "/" + name, ns + "/" + name);
+    if (options_.patch) secret.origin = Origin::referenced;
+    const YamlId spec = doc_.get(root, "spec");
+    Credential credential;
+    const std::string policy(trim(doc_.scalar(doc_.get(spec, "refreshPolicy"))));
+    const YamlEntry* interval = doc_.entry(spec, "refreshInterval");
+    // An interval that is not a plain value (a list, a mapping, empty) proves nothing.
+    const std::string every = interval ? std::string(trim(doc_.scalar(interval->value))) : "1h";
+    if (policy != "CreatedOnce" && policy != "OnChange" && !every.empty() && !is_zero_duration(every)) {
+      credential.rotation_mechanism = "ExternalSecret refreshInterval " + every + (interval ? "" : " (default)");
+      credential.rotation_location = interval ? at(interval->value) : secret.location;
+    }
+    secret.credential = credential;
+
+    const YamlId store = doc_.get(spec, "secretStoreRef");
+    if (store != kNoYamlNode) {
+      std::string store_kind(doc_.scalar(doc_.get(store, "kind")));
+      if (store_kind.empty()) store_kind = "SecretStore";
+      secret.attributes["secret_store"] = store_kind + "/" + std::string(doc_.scalar(doc_.get(store, "name")));
+    }
+    std::string target(doc_.scalar(doc_.path(spec, {"target", "name"})));
+    secret.attributes["target_secret"] = target.empty() ? name : target;
+    std::vector<std::string> keys;
+    for (const char* list : {"data", "dataFrom"}) {
+      const YamlId items = doc_.get(spec, list);
+      if (!doc_.is_sequence(items)) continue;
+      for (const YamlId item : doc_.node(items).items) {
+        std::string key(doc_.scalar(doc_.path(item, {"remoteRef", "key"})));
+        if (key.empty()) key = std::string(doc_.scalar(doc_.path(item, {"extract", "key"})));
+        if (!key.empty()) keys.push_back(key);
+      }
+    }
+    if (!keys.empty()) secret.attributes["remote_keys"] = join(keys, ",");
+    out_.identities.push_back(std::move(secret));
+  }
+
+  // A SealedSecret contains values encrypted for one cluster's controller. It is safe to
+  // commit, but still a long-lived secret that someone owns and rotates.
+  void sealed_secret(YamlId root) {
+    const std::string name = metadata_field(root, "name");
+    if (name.empty()) return;
+    const std::string ns = namespace_of(root);
+    Identity secret = start(root, IdentityKind::secret, "kubernetes:SealedSecret/" + ns + "/" + name, ns + "/" + name);
+    if (options_.patch) secret.origin = Origin::referenced;
+    secret.credential = Credential{};
+    const YamlId data = doc_.path(root, {"spec", "encryptedData"});
+    std::vector<std::string> keys;
+    if (doc_.is_mapping(data)) {
+      for (const YamlEntry& entry : doc_.node(data).entries) keys.emplace_back(doc_.scalar(entry.key));
+    }
+    if (!keys.empty()) secret.attributes["encrypted_keys"] = join(keys, ",");
+    const std::string type(doc_.scalar(doc_.path(root, {"spec", "template", "type"})));
+    if (!type.empty()) secret.attributes["secret_type"] = type;
+    out_.identities.push_back(std::move(secret));
+  }
+
   void binding(YamlId root, bool cluster) {
     const YamlId role_ref = doc_.get(root, "roleRef");
     const std::string role_kind(doc_.scalar(doc_.get(role_ref, "kind")));
@@ -306,6 +391,7 @@ class ManifestExtractor {
     const YamlEntry* named = doc_.entry(spec, "serviceAccountName");
     if (!named) named = doc_.entry(spec, "serviceAccount");
     std::string account = named ? std::string(doc_.scalar(named->value)) : std::string();
+    if (!named && !may_name_account(spec_entry)) return;
     if (account.empty()) account = "default";
     if (named) {
       consumer.field = doc_.scalar(named->key) == "serviceAccount" ? "serviceAccount" : "serviceAccountName";
@@ -335,56 +421,41 @@ class ManifestExtractor {
     out_.identities.push_back(std::move(reference));
   }
 
+  /// Check whether a pod spec without serviceAccountName runs as the default account. It
+  /// does not in a patch, where the patched workload keeps its account, nor when a template
+  /// action made inert may render keys of the pod spec, serviceAccountName among them.
+  bool may_name_account(const YamlEntry* spec_entry) const {
+    if (options_.patch) return false;
+    if (!options_.hidden_output) return true;
+    const std::vector<int>& hidden = *options_.hidden_output;
+    const YamlNode& key = doc_.node(spec_entry->key);
+    const int keys_at = static_cast<int>(doc_.node(spec_entry->value).column) - 1;
+    const uint32_t end = std::max(doc_.node(spec_entry->value).end_line, key.line);
+    // Hidden output right after the pod spec's last line still belongs to it.
+    for (uint32_t line = key.line; line < hidden.size() && line <= source_.line_count(); ++line) {
+      if (line > end && !trim(source_.line(line)).empty()) break;
+      if (hidden[line] == keys_at) return false;
+    }
+    return true;
+  }
+
   const FileView& file_;
   const SourceText& source_;
   const YamlDocument& doc_;
   ExtractOutput& out_;
+  const ManifestOptions& options_;
 };
 
 }  // namespace
-
-void extract_kubernetes_template(const FileView& file, const std::vector<YamlChunk>& chunks, ExtractOutput& out) {
-  const SourceText& source = *file.source;
-  for (const YamlChunk& chunk : chunks) {
-    if (chunk.kind != "Secret") continue;
-    const uint32_t first = chunk.first_line;
-    const uint32_t last = source.line_at(chunk.end > chunk.begin ? chunk.end - 1 : chunk.begin);
-    uint32_t start = 0;
-    bool token = false, in_metadata = false;
-    std::string name, ns = "default";
-    for (uint32_t line = first; line <= last && line <= source.line_count(); ++line) {
-      const std::string_view text = source.line(line);
-      const std::string_view value = trim(text.substr(text.find(':') == std::string_view::npos ? text.size() : text.find(':') + 1));
-      if (starts_with(text, "apiVersion:") && !start) start = line;
-      if (starts_with(text, "metadata:")) in_metadata = true;
-      else if (!text.empty() && text[0] != ' ' && text[0] != '#') in_metadata = false;
-      if (in_metadata && starts_with(text, "  name:")) name = std::string(value);
-      if (in_metadata && starts_with(text, "  namespace:")) ns = std::string(value);
-      if (starts_with(text, "type:") && value == "kubernetes.io/service-account-token") token = true;
-    }
-    if (!token || name.empty()) continue;
-    Identity identity;
-    identity.id = "kubernetes:Secret/" + ns + "/" + name;
-    identity.kind = IdentityKind::token;
-    identity.platform = "kubernetes";
-    identity.name = ns + "/" + name;
-    identity.origin = Origin::template_;
-    identity.location = source.location(start ? start : first, 1);
-    identity.end = source.location(last, 0);
-    identity.credential = Credential{};
-    identity.attributes["secret_type"] = "kubernetes.io/service-account-token";
-    identity.comment_metadata = comment_metadata(file, identity.location.line, last);
-    out.identities.push_back(std::move(identity));
-  }
-}
 
 bool is_kubernetes_identity_kind(std::string_view kind) {
   return kIdentityKinds.count(kind) > 0 || ends_with(kind, "List");
 }
 
-void extract_kubernetes(const FileView& file, const std::vector<YamlDocument>& documents, ExtractOutput& out) {
+void extract_kubernetes(const FileView& file, const std::vector<YamlDocument>& documents, ExtractOutput& out,
+                        const ManifestOptions& options) {
   for (const YamlDocument& document : documents) {
-    ManifestExtractor(file, document, out).object(document.root);
+    ManifestExtractor(file, document, out, options).object(document.root);
   }
 }
 
