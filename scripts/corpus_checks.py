@@ -97,6 +97,34 @@ def expectations(log):
     vault = checks.identities(lambda i: "vault_approle_auth_backend_role" in i["id"] or "vault_token." in i["id"])
     checks.check(len(vault) >= 3, f"vault-guides AppRole role, secret id and token are identities ({len(vault)})")
 
+    # CI systems and Kubernetes beyond plain manifests.
+    def static(i):
+        return (i.get("credential") or {}).get("static") and not (i.get("credential") or {}).get("federated")
+    azcopy = checks.identities(lambda i: i["location"]["file"] == "Azure__azure-storage-azcopy/azure-pipelines.yml")
+    names = {i["id"] for i in azcopy if static(i)}
+    checks.check({"azure-pipelines:variable/AWS_ACCESS_KEY_ID", "azure-pipelines:variable/AWS_SECRET_ACCESS_KEY",
+                  "azure-pipelines:variable/AZCOPY_SPA_CLIENT_SECRET"} <= names,
+                 "azcopy azure-pipelines.yml static AWS keys and service-principal secret")
+    dspace = checks.identities(lambda i: i["location"]["file"] == "4Science__DSpace/bitbucket-pipelines.yml")
+    checks.check(any(i["kind"] == "federated_trust" and i["credential"]["federated"] for i in dspace)
+                 and not any(i["id"].startswith("bitbucket:variable/AWS_") for i in dspace),
+                 "DSpace bitbucket-pipelines.yml OIDC role is federated")
+    previous = checks.identities(lambda i: i["location"]["file"] == "4Science__DSpace@354ed8e4/bitbucket-pipelines.yml")
+    checks.check({"bitbucket:variable/AWS_ACCESS_KEY_ID", "bitbucket:variable/AWS_SECRET_ACCESS_KEY"}
+                 <= {i["id"] for i in previous if static(i)},
+                 "DSpace previous revision's static AWS keys are static")
+    gcloud = checks.identities(lambda i: i["id"] == "circleci:variable/GCLOUD_SERVICE_KEY")
+    checks.check(len(gcloud) == 1 and static(gcloud[0]) and gcloud[0]["credential"]["cloud"] == "gcp",
+                 "terratest CircleCI GCP key found through its YAML anchor")
+    checks.check(len(checks.identities(lambda i: i["id"].startswith("gitlab-ci:oidc/") and i["credential"]["federated"])) >= 1,
+                 "gitlab-runner id_tokens federation")
+    helm = checks.identities(lambda i: i["origin"] == "template" and i["kind"] == "service_account")
+    checks.check(any("vault-helm/templates" in i["location"]["file"] for i in helm)
+                 and any("karpenter/templates" in i["location"]["file"] for i in helm),
+                 "vault-helm and karpenter template ServiceAccounts are identities")
+    template_errors = [d for d in log["diagnostics"] if "/templates/" in d["file"] and d["level"] != "note"]
+    checks.check(not template_errors, "no Helm template makes the scan fail")
+
     # Risk rules.
     def rule_on(rule, predicate):
         return [f for f in log["findings"] if f["rule_id"] == rule and predicate(f)]
@@ -115,6 +143,15 @@ def expectations(log):
                  f"NHI104 on every service-account-token Secret ({len(tokens)})")
     checks.check(not rule_on("NHI102", lambda f: f["location"]["file"].endswith("microservices-demo/.github/workflows/ci-main.yaml")),
                  "NHI102 not on the workload-identity login of microservices-demo ci-main.yaml")
+    checks.check(bool(rule_on("NHI102", lambda f: f["location"]["file"] == "Azure__azure-storage-azcopy/azure-pipelines.yml"))
+                 and len(rule_on("NHI102", lambda f: f["location"]["file"] == "4Science__DSpace@354ed8e4/bitbucket-pipelines.yml")) == 3
+                 and not rule_on("NHI102", lambda f: f["location"]["file"] == "4Science__DSpace/bitbucket-pipelines.yml"),
+                 "NHI102 on azcopy's static AWS keys and the previous DSpace pipeline, not the current one")
+    logins = [i for i in log["identities"] if i["kind"] == "federated_trust" and i["origin"] == "referenced"]
+    federated_files = {c["location"]["file"] for i in logins for c in i["consumers"]}
+    flagged_federated = rule_on("NHI102", lambda f: f["location"]["file"] in federated_files and "federat" not in f["message"]
+                                and "fallback" not in f["message"] and "key" not in f["message"])
+    checks.check(not flagged_federated, "NHI102 never on a workload-identity login")
 
     # Connections across files.
     wordpress = checks.identities(lambda i: i["id"].endswith("wordpress-persistent-disks/terraform/kubernetes_service_account.wordpress_ksa"))
