@@ -430,7 +430,9 @@ std::string resolve_local_source(const std::string& module_directory, const std:
       (boost::filesystem::path(module_directory.empty() ? "." : module_directory) / source).lexically_normal();
   std::string directory = target.generic_string();
   while (ends_with(directory, "/")) directory.pop_back();
-  if (directory == ".") return ".";
+  // Boost 1.74 keeps a leading "./" after normalising ("./modules/x").
+  while (starts_with(directory, "./")) directory.erase(0, 2);
+  if (directory.empty() || directory == ".") return ".";
   if (starts_with(directory, "..")) return {};  // outside the scan root
   return directory;
 }
