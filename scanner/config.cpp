@@ -8,6 +8,7 @@
 #include <set>
 
 #include "scanner/text.h"
+#include "scanner/toml_file.h"
 
 namespace fs = boost::filesystem;
 
@@ -15,7 +16,6 @@ namespace nhiscan {
 
 namespace {
 
-uint32_t line_of(const toml::node& node) { return static_cast<uint32_t>(node.source().begin.line); }
 
 /// Reads one configuration file, collecting every error instead of stopping at the first.
 class ConfigReader {
@@ -73,7 +73,7 @@ class ConfigReader {
   }
 
  private:
-  void error(const toml::node& node, const std::string& message) { error(line_of(node), message); }
+  void error(const toml::node& node, const std::string& message) { error(toml_line(node), message); }
   void error(uint32_t line, const std::string& message) {
     errors_.push_back({Diagnostic::Level::error, path_, line, message});
     failed_ = true;
@@ -236,14 +236,6 @@ class ConfigReader {
     }
   }
 
-  static std::optional<std::string> date_text(const toml::node& node) {
-    if (const auto* text = node.as_string()) return text->get();
-    if (const auto* date = node.as_date()) {
-      return Date::from_civil(date->get().year, date->get().month, date->get().day).to_string();
-    }
-    return std::nullopt;
-  }
-
   void read_exceptions(const toml::node& node, Config& config) {
     const toml::array* list = node.as_array();
     if (!list) {
@@ -259,7 +251,7 @@ class ConfigReader {
       const std::size_t errors_before = errors_.size();
       expect_keys(*table, "exception", {"rules", "identity", "path", "until", "reason", "approver"});
       ConfigException exception;
-      exception.location = {path_, line_of(item), 1, 0, 0};
+      exception.location = {path_, toml_line(item), 1, 0, 0};
       if (const toml::node* rules = table->get("rules")) {
         for (const std::string& name : strings(*table, "rules", "exception")) {
           const std::string id = rule_id(*rules, name, "[[exception]] rules");
@@ -288,7 +280,7 @@ class ConfigReader {
                     "identity is a disabled rule (use [rules] disable)");
       }
       if (const toml::node* until = table->get("until")) {
-        const auto text = date_text(*until);
+        const auto text = toml_text_or_date(*until);
         if (!text || !Date::parse(*text)) {
           error(*until, "[[exception]] until must be a date (YYYY-MM-DD)");
         } else {
@@ -325,17 +317,11 @@ std::string find_config(const std::string& start) { return find_upward(start, ".
 
 std::optional<Config> load_config(const std::string& absolute_path, const std::string& relative_path,
                                   const std::string& root, std::vector<Diagnostic>& errors) {
-  toml::table table;
-  try {
-    table = toml::parse_file(absolute_path);
-  } catch (const toml::parse_error& error) {
-    errors.push_back({Diagnostic::Level::error, relative_path, static_cast<uint32_t>(error.source().begin.line),
-                      "invalid TOML: " + std::string(error.description())});
-    return std::nullopt;
-  }
+  const auto table = parse_toml_file(absolute_path, relative_path, errors);
+  if (!table) return std::nullopt;
   Config config;
   ConfigReader reader(relative_path, root, errors);
-  reader.read(table, config);
+  reader.read(*table, config);
   if (reader.failed()) return std::nullopt;
   return config;
 }

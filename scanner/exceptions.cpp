@@ -1,17 +1,14 @@
 #include "scanner/exceptions.h"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <sstream>
 
 #include "scanner/text.h"
+#include "scanner/toml_file.h"
 
 namespace nhiscan {
 
 namespace {
-
-uint32_t line_of(const toml::node& node) { return static_cast<uint32_t>(node.source().begin.line); }
 
 /// A baseline or configuration identity matches with or without its platform prefix
 /// ("aws_iam_access_key.ci" matches "terraform:aws_iam_access_key.ci"), or as a glob.
@@ -74,58 +71,41 @@ void suppress(Finding& finding, const std::string& kind, const ExceptionRecord& 
 
 std::optional<Baseline> load_baseline(const std::string& absolute_path, const std::string& relative_path,
                                       std::vector<Diagnostic>& errors) {
-  toml::table table;
-  try {
-    table = toml::parse_file(absolute_path);
-  } catch (const toml::parse_error& error) {
-    errors.push_back({Diagnostic::Level::error, relative_path, static_cast<uint32_t>(error.source().begin.line),
-                      "invalid TOML: " + std::string(error.description())});
-    return std::nullopt;
-  }
+  const auto parsed = parse_toml_file(absolute_path, relative_path, errors);
+  if (!parsed) return std::nullopt;
+  const toml::table& table = *parsed;
   const std::size_t errors_before = errors.size();
   const auto error = [&](uint32_t line, const std::string& message) {
     errors.push_back({Diagnostic::Level::error, relative_path, line, message});
   };
+  check_versioned_list(table, "finding", relative_path, errors);
 
   Baseline baseline;
   baseline.path = relative_path;
-  for (const auto& [key, node] : table) {
-    const std::string name(key.str());
-    if (name == "version") {
-      const auto* number = node.as_integer();
-      if (!number || number->get() != 1) error(line_of(node), "'version' must be the integer 1");
-    } else if (name != "finding") {
-      error(line_of(node), "unknown key '" + name + "' (expected 'version' or [[finding]] tables)");
-    }
-  }
   const toml::node* findings = table.get("finding");
-  if (findings && !findings->as_array()) error(line_of(*findings), "'finding' must be an array of tables: write [[finding]]");
   if (findings && findings->as_array()) {
     for (const toml::node& item : *findings->as_array()) {
       const toml::table* entry_table = item.as_table();
       if (!entry_table) {
-        error(line_of(item), "each [[finding]] must be a table");
+        error(toml_line(item), "each [[finding]] must be a table");
         continue;
       }
       BaselineEntry entry;
-      entry.location = {relative_path, line_of(item), 1, 0, 0};
+      entry.location = {relative_path, toml_line(item), 1, 0, 0};
       for (const auto& [key, value] : *entry_table) {
         const std::string name(key.str());
-        std::string text;
-        if (const auto* string = value.as_string()) {
-          text = string->get();
-        } else if (const auto* date = value.as_date()) {
-          text = Date::from_civil(date->get().year, date->get().month, date->get().day).to_string();
-        } else {
-          error(line_of(value), "'" + name + "' must be a string");
+        const auto written = toml_text_or_date(value);
+        if (!written) {
+          error(toml_line(value), "'" + name + "' must be a string");
           continue;
         }
+        const std::string& text = *written;
         if (name == "fingerprint") {
           entry.fingerprint = text;
         } else if (name == "rule") {
           const Rule* rule = find_rule(text);
           if (!rule) {
-            error(line_of(value), "unknown rule '" + text + "' (see `nhiscan rules`)");
+            error(toml_line(value), "unknown rule '" + text + "' (see `nhiscan rules`)");
             continue;
           }
           entry.rule = rule->info().id;
@@ -137,14 +117,14 @@ std::optional<Baseline> load_baseline(const std::string& absolute_path, const st
           entry.reason = text;
         } else if (name == "until" || name == "expires") {
           if (!Date::parse(text)) {
-            error(line_of(value), "'" + name + "' must be a date (YYYY-MM-DD)");
+            error(toml_line(value), "'" + name + "' must be a date (YYYY-MM-DD)");
             continue;
           }
           entry.until = text;
         } else if (name == "message") {
           // Informational: written by --write-baseline for people who read the file.
         } else {
-          error(line_of(value), "unknown key '" + name +
+          error(toml_line(value), "unknown key '" + name +
                                     "' in [[finding]] (expected fingerprint, rule, identity, file, reason, until, message)");
         }
       }

@@ -504,17 +504,8 @@ class AzureExtractor {
   // System.AccessToken is the job's own token; it expires with the job.
   void access_token() {
     if (token_uses_.empty()) return;
-    Identity token;
-    token.id = "azure-pipelines:token/" + source_.path();
-    token.kind = IdentityKind::token;
-    token.platform = "azure-devops";
-    token.name = "System.AccessToken of " + source_.path();
-    token.location = token_uses_.front().location;
-    token.ephemeral = true;
-    Credential credential;
-    credential.long_lived = false;
-    credential.is_static = false;
-    token.credential = credential;
+    Identity token = per_run_token("azure-pipelines:token/" + source_.path(), IdentityKind::token, "azure-devops",
+                                   "System.AccessToken of " + source_.path(), token_uses_.front().location, false);
     token.consumers = token_uses_;
     out_.identities.push_back(std::move(token));
   }

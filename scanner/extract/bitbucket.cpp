@@ -221,18 +221,9 @@ class BitbucketExtractor {
   // Steps with `oidc: true` get a short-lived token from Bitbucket for each run.
   void oidc_token() {
     if (oidc_steps_.empty() && oidc_uses_.empty()) return;
-    Identity token;
-    token.id = "bitbucket:oidc-token/" + source_.path();
-    token.kind = IdentityKind::token;
-    token.platform = "bitbucket";
-    token.name = "OIDC token of " + source_.path();
-    token.location = oidc_steps_.empty() ? oidc_uses_.front().second : oidc_steps_.front()->location;
-    token.ephemeral = true;
-    Credential credential;
-    credential.long_lived = false;
-    credential.federated = true;
-    credential.is_static = false;
-    token.credential = credential;
+    Identity token = per_run_token("bitbucket:oidc-token/" + source_.path(), IdentityKind::token, "bitbucket",
+                                   "OIDC token of " + source_.path(),
+                                   oidc_steps_.empty() ? oidc_uses_.front().second : oidc_steps_.front()->location, true);
     for (const Step* step : oidc_steps_) {
       const YamlEntry* oidc = doc_.entry(step->node, "oidc");
       token.consumers.push_back(ci_consumer(context_for(*step), oidc ? at(oidc->value) : step->location, "oidc", 0, source_));

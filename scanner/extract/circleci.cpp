@@ -372,18 +372,8 @@ class CircleExtractor {
   // hour after issue, according to CircleCI's OpenID Connect tokens documentation.
   void oidc_token() {
     if (oidc_uses_.empty()) return;
-    Identity token;
-    token.id = "circleci:oidc-token/" + source_.path();
-    token.kind = IdentityKind::token;
-    token.platform = "circleci";
-    token.name = "OIDC token of " + source_.path();
-    token.location = oidc_uses_.front().location;
-    token.ephemeral = true;
-    Credential credential;
-    credential.long_lived = false;
-    credential.federated = true;
-    credential.is_static = false;
-    token.credential = credential;
+    Identity token = per_run_token("circleci:oidc-token/" + source_.path(), IdentityKind::token, "circleci",
+                                   "OIDC token of " + source_.path(), oidc_uses_.front().location, true);
     token.consumers = oidc_uses_;
     out_.identities.push_back(std::move(token));
   }

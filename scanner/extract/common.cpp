@@ -7,6 +7,23 @@
 
 namespace nhiscan {
 
+Identity per_run_token(const std::string& id, IdentityKind kind, const std::string& platform, const std::string& name,
+                       const Location& location, bool federated) {
+  Identity token;
+  token.id = id;
+  token.kind = kind;
+  token.platform = platform;
+  token.name = name;
+  token.location = location;
+  token.ephemeral = true;
+  Credential credential;
+  credential.long_lived = false;
+  credential.federated = federated;
+  credential.is_static = false;
+  token.credential = credential;
+  return token;
+}
+
 std::vector<MetaEntry> comment_metadata(const FileView& file, uint32_t line, uint32_t end) {
   std::vector<MetaEntry> entries;
   if (!file.comments || !file.source) return entries;

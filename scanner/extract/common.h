@@ -22,6 +22,11 @@ struct FileView {
   const CommentIndex* comments = nullptr;
 };
 
+/// A token the CI system makes for each run and lets expire with it (a job token, an
+/// OIDC token): ephemeral, short-lived, federated when it is an OIDC token.
+Identity per_run_token(const std::string& id, IdentityKind kind, const std::string& platform, const std::string& name,
+                       const Location& location, bool federated);
+
 /// Governance metadata from `# nhi: key=value ...` comments bound to the declaration
 /// that spans [line, end].
 std::vector<MetaEntry> comment_metadata(const FileView& file, uint32_t line, uint32_t end);

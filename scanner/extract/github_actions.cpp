@@ -347,17 +347,9 @@ class WorkflowExtractor {
   // `permissions` blocks. Without any block, it gets the repository default.
   void job_token(YamlId root, const std::vector<SecretUse>& uses) {
     if (action_file_) return;
-    Identity token;
-    token.id = "github-actions:token/" + source_.path();
-    token.kind = IdentityKind::token;
-    token.platform = "github";
-    token.name = "GITHUB_TOKEN of " + source_.path();
-    token.location = source_.location(doc_.node(root).line, doc_.node(root).column);
-    token.ephemeral = true;
-    Credential credential;
-    credential.long_lived = false;
-    credential.is_static = false;
-    token.credential = credential;
+    Identity token = per_run_token("github-actions:token/" + source_.path(), IdentityKind::token, "github",
+                                   "GITHUB_TOKEN of " + source_.path(),
+                                   source_.location(doc_.node(root).line, doc_.node(root).column), false);
 
     const YamlId on = doc_.get(root, "on");
     if (doc_.is_mapping(on)) {

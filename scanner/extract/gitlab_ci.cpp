@@ -495,17 +495,7 @@ class PipelineExtractor {
       Identity& token = it->second;
       const Location declared = at(ref, ref.key);
       if (inserted) {
-        token.id = id;
-        token.kind = IdentityKind::federated_trust;
-        token.platform = "gitlab";
-        token.name = "OIDC ID token for " + audience;
-        token.location = declared;
-        token.ephemeral = true;
-        Credential credential;
-        credential.long_lived = false;
-        credential.federated = true;
-        credential.is_static = false;
-        token.credential = credential;
+        token = per_run_token(id, IdentityKind::federated_trust, "gitlab", "OIDC ID token for " + audience, declared, true);
         token.attributes["aud"] = audience;
       } else if (declared < token.location) {
         token.location = declared;
@@ -619,18 +609,10 @@ class PipelineExtractor {
   // The job token exists in every job; it is worth listing where the pipeline uses it.
   void job_token() {
     if (job_token_uses_.empty()) return;
-    Identity token;
-    token.id = "gitlab-ci:token/" + source(0).path();
-    token.kind = IdentityKind::token;
-    token.platform = "gitlab";
-    token.name = "CI_JOB_TOKEN of " + source(0).path();
-    token.location = job_token_uses_.front().location;
-    for (const Consumer& use : job_token_uses_) token.location = std::min(token.location, use.location);
-    token.ephemeral = true;
-    Credential credential;
-    credential.long_lived = false;
-    credential.is_static = false;
-    token.credential = credential;
+    Location first = job_token_uses_.front().location;
+    for (const Consumer& use : job_token_uses_) first = std::min(first, use.location);
+    Identity token = per_run_token("gitlab-ci:token/" + source(0).path(), IdentityKind::token, "gitlab",
+                                   "CI_JOB_TOKEN of " + source(0).path(), first, false);
     token.consumers = job_token_uses_;
     out_.identities.push_back(std::move(token));
   }
