@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what the build (and, with "test", the test suite) needs on Debian:
 # apt packages when run as root, otherwise the exact apt-get line to run; then the
-# pinned npm packages (tree-sitter runtime and HCL grammar, the SARIF schema).
+# pinned npm packages. These are the tree-sitter runtime and HCL grammar, and for
+# the tests the SARIF schema, Mermaid and the GitHub Actions validators.
 set -eu
 
 mode=${1:-build}
@@ -9,7 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 packages="g++ make cmake pkg-config libyaml-cpp-dev libtomlplusplus-dev libboost-filesystem-dev nlohmann-json3-dev ca-certificates"
 if [ "$mode" = test ]; then
-  packages="$packages doctest-dev python3 python3-jsonschema git"
+  packages="$packages doctest-dev python3 python3-jsonschema git pre-commit"
 fi
 
 missing=""
@@ -52,4 +53,5 @@ install_npm "$top/grammars"
 if [ "$mode" = test ]; then
   install_npm "$top/tests/sarif"
   install_npm "$top/tests/mermaid"
+  install_npm "$top/tests/action"
 fi
