@@ -67,7 +67,8 @@ Options:
       --max-file-size N  skip files larger than N bytes (default: 8388608)
       --category NAME    SARIF automationDetails category (default: nhiscan)
       --no-prefilter     parse every YAML document, even kinds that hold no identity
-      --no-color         never colour the output (also when NO_COLOR is set)
+      --no-color         never colour the output (the default when NO_COLOR is set
+                         and not empty, or the output is not a terminal)
   -q, --quiet            print nothing when the scan passes
       --version          print the version
   -h, --help             print this help
@@ -399,7 +400,7 @@ int run_cli(const std::vector<std::string>& arguments) {
     result.root = scan.root;
     result.today = scan.today;
   } else {
-    ProgressLine progress(progress_wanted(options.quiet));
+    ProgressLine progress(progress_wanted(options.quiet) ? stderr : nullptr);
     scan.progress = [&progress](std::size_t files_read, std::size_t files_total) {
       progress.update(files_read, files_total);
     };
@@ -442,7 +443,9 @@ int run_cli(const std::vector<std::string>& arguments) {
 
   const bool to_terminal = options.output.empty() && isatty(STDOUT_FILENO);
   ReportOptions report;
-  report.color = to_terminal && !options.no_color && std::getenv("NO_COLOR") == nullptr;
+  // NO_COLOR counts when set and not empty, as https://no-color.org defines it.
+  const char* no_color = std::getenv("NO_COLOR");
+  report.color = to_terminal && !options.no_color && !(no_color && *no_color);
   report.category = options.category;
 
   std::ostringstream rendered;
