@@ -44,6 +44,27 @@ git -C "$hooks" commit -q -m "hooks"
 rev=$(git -C "$hooks" rev-parse HEAD)
 pre-commit validate-manifest "$hooks/.pre-commit-hooks.yaml" || fail "the hook manifest is invalid"
 
+# The configurations shown in the README and docs/pre-commit.md are valid.
+snippets=0
+for doc in "$source_tree/README.md" "$source_tree/docs/pre-commit.md"; do
+  /usr/bin/python3 - "$doc" "$work/snippet-$(basename "$doc" .md)" <<'PYTHON'
+import re
+import sys
+
+text = open(sys.argv[1], encoding="utf-8").read()
+blocks = [b for b in re.findall(r"^```yaml\n(.*?)^```", text, re.S | re.M) if b.startswith("repos:")]
+for number, block in enumerate(blocks):
+    with open(f"{sys.argv[2]}-{number}.yaml", "w", encoding="utf-8") as handle:
+        handle.write(block)
+PYTHON
+done
+for snippet in "$work"/snippet-*.yaml; do
+  [ -f "$snippet" ] || continue
+  pre-commit validate-config "$snippet" || { cat "$snippet"; fail "a documented pre-commit configuration is invalid"; }
+  snippets=$((snippets + 1))
+done
+[ "$snippets" -eq 3 ] || fail "found $snippets pre-commit configurations in the docs, expected 3"
+
 # The project, in a directory whose name has a space.
 project="$work/my project"
 mkdir "$project"
