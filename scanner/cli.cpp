@@ -61,7 +61,8 @@ Options:
                          with no PATH argument nothing is scanned (for pre-commit
                          hooks and pull-request checks: PATHs are the changed files)
       --root DIR         repository root that reported paths are relative to
-                         (default: the git top-level of the first PATH)
+                         (default: the git top-level of the first PATH, or of the
+                         first --context PATH)
       --inventory FILE   ownership inventory (default: nhi-inventory.toml at the root)
   -j, --jobs N           worker threads (default: one per CPU)
       --max-file-size N  skip files larger than N bytes (default: 8388608)
