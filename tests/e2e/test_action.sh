@@ -103,6 +103,21 @@ if [ "$3" -eq 0 ] && [ "$2" -eq 0 ]; then
   [ "$status" -eq 0 ] || fail "fail-on high without high findings: expected exit 0, got $status"
 fi
 
+# A baseline of every current finding: nothing open, the step passes, and the SARIF
+# log still lists the findings as suppressed.
+"$nhiscan" scan "$workspace/demo" --root "$workspace" --fail-on none --quiet --write-baseline "$workspace/baseline.toml"
+INPUT_BASELINE=baseline.toml run_scan
+[ "$status" -eq 0 ] || { cat "$work/log" "$work/err"; fail "baseline: expected exit 0, got $status"; }
+[ "$(output findings)" = 0 ] || fail "baseline: findings output '$(output findings)'"
+/usr/bin/python3 -c 'import json,sys; assert len(json.load(open(sys.argv[1]))["runs"][0]["results"]) > 0' "$sarif" ||
+  fail "baseline: the SARIF log lost the suppressed findings"
+
+# A configuration that disables the owner rule.
+printf '[rules]\ndisable = ["NHI001"]\n' > "$workspace/strict.toml"
+INPUT_CONFIG=strict.toml run_scan
+if grep -q "NHI001" "$work/log"; then fail "config: the disabled rule was reported"; fi
+[ "$(output findings)" -lt "$demo_findings" ] || fail "config: findings output '$(output findings)' did not drop"
+
 # sarif-file in a directory with a space; text format in the log.
 mkdir "$workspace/scan results"
 INPUT_SARIF_FILE="scan results/nhi.sarif" INPUT_FORMAT=text run_scan
