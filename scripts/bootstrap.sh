@@ -1,8 +1,7 @@
 #!/bin/sh
 # Installs what the build (and, with "test", the test suite) needs on Debian:
 # apt packages when run as root, otherwise the exact apt-get line to run; then the
-# pinned npm packages. These are the tree-sitter runtime and HCL grammar, and for
-# the tests the SARIF schema, Mermaid and the GitHub Actions validators.
+# pinned npm packages (tree-sitter runtime and HCL grammar, the SARIF schema).
 set -eu
 
 mode=${1:-build}
