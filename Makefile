@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD_TYPE ?= RelWithDebInfo
 CORPUS ?= ../shared/corpus
 
-.PHONY: all deps test-deps build scan test corpus bench fuzz sanitize clean
+.PHONY: all deps test-deps build scan test package corpus bench fuzz sanitize clean
 
 all: build
 
@@ -26,6 +26,12 @@ scan: build
 
 test: test-deps build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure --no-tests=error -j$(JOBS)
+
+# The Debian package, $(BUILD_DIR)/nhiscan_VERSION_ARCH.deb. dpkg-shlibdeps (from
+# dpkg-dev) finds the runtime library packages it depends on.
+package: build
+	@command -v dpkg-shlibdeps >/dev/null || { echo "nhiscan: install dpkg-dev to build the package"; exit 1; }
+	@cd $(BUILD_DIR) && cpack -G DEB
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize: test-deps

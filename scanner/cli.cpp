@@ -7,12 +7,15 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "rules/rule.h"
 #include "scanner/config.h"
+#include "scanner/discover.h"
 #include "scanner/engine.h"
 #include "scanner/exceptions.h"
+#include "scanner/progress.h"
 #include "scanner/report/report.h"
 #include "scanner/text.h"
 
@@ -41,6 +44,7 @@ Options:
                          for `inventory`: text, json, csv, markdown (with graphs)
   -o, --output FILE      write the report to FILE instead of standard output
       --sarif FILE       also write SARIF to FILE
+      --markdown FILE    also write the Markdown summary to FILE
       --config FILE      configuration (default: .nhiscan.toml in the scan root or
                          the nearest directory above it)
       --baseline FILE    report only findings not accepted in FILE; list entries
@@ -52,14 +56,20 @@ Options:
       --fail-on LEVEL    exit 1 when an unsuppressed finding has this severity or
                          higher: low (default), medium, high, critical, or none
       --exclude GLOB     skip paths matching GLOB (repeatable)
+      --context PATH     also read PATH (repeatable) to judge the PATH arguments,
+                         but report only findings located in the PATH arguments;
+                         with no PATH argument nothing is scanned (for pre-commit
+                         hooks and pull-request checks: PATHs are the changed files)
       --root DIR         repository root that reported paths are relative to
-                         (default: the git top-level of the first PATH)
+                         (default: the git top-level of the first PATH, or of the
+                         first --context PATH)
       --inventory FILE   ownership inventory (default: nhi-inventory.toml at the root)
   -j, --jobs N           worker threads (default: one per CPU)
       --max-file-size N  skip files larger than N bytes (default: 8388608)
       --category NAME    SARIF automationDetails category (default: nhiscan)
       --no-prefilter     parse every YAML document, even kinds that hold no identity
-      --no-color         never colour the output (also when NO_COLOR is set)
+      --no-color         never colour the output (the default when NO_COLOR is set
+                         and not empty, or the output is not a terminal)
   -q, --quiet            print nothing when the scan passes
       --version          print the version
   -h, --help             print this help
@@ -74,12 +84,14 @@ struct Options {
   std::string format = "text";
   std::string output;
   std::string sarif;
+  std::string markdown;
   std::string config;
   std::string baseline;
   std::string write_baseline;
   std::string now;
   std::string fail_on = "low";
   std::vector<std::string> excludes;
+  std::vector<std::string> context;
   std::string root;
   std::string inventory;
   unsigned jobs = 0;
@@ -150,6 +162,8 @@ Options parse_arguments(const std::vector<std::string>& arguments, bool& exit_no
       options.output = value(argument);
     } else if (argument == "--sarif") {
       options.sarif = value(argument);
+    } else if (argument == "--markdown") {
+      options.markdown = value(argument);
     } else if (argument == "--config") {
       options.config = value(argument);
     } else if (argument == "--baseline") {
@@ -162,6 +176,8 @@ Options parse_arguments(const std::vector<std::string>& arguments, bool& exit_no
       options.fail_on = value(argument);
     } else if (argument == "--exclude") {
       options.excludes.push_back(value(argument));
+    } else if (argument == "--context") {
+      options.context.push_back(value(argument));
     } else if (argument == "--root") {
       options.root = value(argument);
     } else if (argument == "--inventory") {
@@ -238,6 +254,25 @@ int report_errors(const std::vector<Diagnostic>& errors) {
   return 2;
 }
 
+/// Collect into `files` the files that a --context scan reports: those among `paths`,
+/// and below the directories among them, that the scan reads (excludes and the size
+/// limit apply). Returns false after printing the error when a path is not found or
+/// lies outside the scan root.
+bool collect_reported_files(const std::vector<std::string>& paths, const ScanOptions& scan,
+                            std::vector<std::string>& files) {
+  DiscoveryOptions discovery_options;
+  discovery_options.excludes = scan.excludes;
+  discovery_options.max_file_size = scan.limits.max_file_size;
+  const Discovery discovery = discover(paths, scan.root, discovery_options);
+  for (const Diagnostic& diagnostic : discovery.diagnostics) {
+    if (diagnostic.level != Diagnostic::Level::error) continue;
+    std::cerr << "nhiscan: " << diagnostic.file << ": " << diagnostic.message << "\n";
+    return false;
+  }
+  for (const DiscoveredFile& file : discovery.files) files.push_back(file.relative);
+  return true;
+}
+
 bool write_to(const std::string& path, const std::string& content) {
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
   if (!file) return false;
@@ -272,6 +307,16 @@ int run_cli(const std::vector<std::string>& arguments) {
               << join(formats, ", ") << ")\n";
     return 2;
   }
+  const bool context_mode = !options.context.empty();
+  if (context_mode && inventory) {
+    std::cerr << "nhiscan: --context applies to scan only\n";
+    return 2;
+  }
+  if (context_mode && !options.write_baseline.empty()) {
+    std::cerr << "nhiscan: --write-baseline cannot be combined with --context, because the baseline would "
+                 "hold only the findings of the PATH arguments\n";
+    return 2;
+  }
   std::optional<Severity> fail_threshold;
   if (options.fail_on != "none") {
     fail_threshold = parse_severity(options.fail_on);
@@ -283,7 +328,13 @@ int run_cli(const std::vector<std::string>& arguments) {
   }
 
   ScanOptions scan;
-  scan.paths = options.paths.empty() ? std::vector<std::string>{"."} : options.paths;
+  if (context_mode) {
+    // Context first, so that the scan root and the configuration are found from it.
+    scan.paths = options.context;
+    scan.paths.insert(scan.paths.end(), options.paths.begin(), options.paths.end());
+  } else {
+    scan.paths = options.paths.empty() ? std::vector<std::string>{"."} : options.paths;
+  }
   if (options.now.empty()) {
     scan.today = Date::today_utc();
   } else if (const auto date = Date::parse(options.now); date && options.now.size() == 10) {
@@ -339,7 +390,23 @@ int run_cli(const std::vector<std::string>& arguments) {
     scan.baseline = &*baseline;
   }
 
-  ScanResult result = run_scan(scan);
+  // With --context, only findings in the files of the PATH arguments are reported.
+  // When those name no file that nhiscan reads, the scan is skipped.
+  std::vector<std::string> reported_files;
+  if (context_mode && !collect_reported_files(options.paths, scan, reported_files)) return 2;
+  scan.report_only = reported_files;
+
+  ScanResult result;
+  if (context_mode && reported_files.empty()) {
+    result.root = scan.root;
+    result.today = scan.today;
+  } else {
+    ProgressLine progress(progress_wanted(options.quiet) ? stderr : nullptr);
+    scan.progress = [&progress](std::size_t files_read, std::size_t files_total) {
+      progress.update(files_read, files_total);
+    };
+    result = run_scan(scan);
+  }
   for (Diagnostic& note : root_notes) result.diagnostics.insert(result.diagnostics.begin(), note);
 
   // Path arguments that do not exist are usage errors.
@@ -358,6 +425,16 @@ int run_cli(const std::vector<std::string>& arguments) {
     }
   }
 
+  // With --context, diagnostics about files outside the PATH arguments are dropped too.
+  if (context_mode) {
+    const std::set<std::string> reported(reported_files.begin(), reported_files.end());
+    result.diagnostics.erase(std::remove_if(result.diagnostics.begin(), result.diagnostics.end(),
+                                            [&](const Diagnostic& diagnostic) {
+                                              return !diagnostic.file.empty() && !reported.count(diagnostic.file);
+                                            }),
+                             result.diagnostics.end());
+  }
+
   bool failed = false;
   if (fail_threshold) {
     for (const Finding& finding : result.findings) {
@@ -367,7 +444,9 @@ int run_cli(const std::vector<std::string>& arguments) {
 
   const bool to_terminal = options.output.empty() && isatty(STDOUT_FILENO);
   ReportOptions report;
-  report.color = to_terminal && !options.no_color && std::getenv("NO_COLOR") == nullptr;
+  // NO_COLOR counts when set and not empty, as https://no-color.org defines it.
+  const char* no_color = std::getenv("NO_COLOR");
+  report.color = to_terminal && !options.no_color && !(no_color && *no_color);
   report.category = options.category;
 
   std::ostringstream rendered;
@@ -402,6 +481,14 @@ int run_cli(const std::vector<std::string>& arguments) {
     write_sarif(sarif, result, report);
     if (!write_to(options.sarif, sarif.str())) {
       std::cerr << "nhiscan: cannot write " << options.sarif << "\n";
+      return 2;
+    }
+  }
+  if (!options.markdown.empty()) {
+    std::ostringstream markdown;
+    write_markdown(markdown, result);
+    if (!write_to(options.markdown, markdown.str())) {
+      std::cerr << "nhiscan: cannot write " << options.markdown << "\n";
       return 2;
     }
   }

@@ -587,6 +587,10 @@ void run_units(const std::vector<Unit>& units, const ScanOptions& options, std::
   }
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return sizes[a] > sizes[b]; });
 
+  std::size_t files_total = 0;
+  for (const Unit& unit : units) files_total += unit.files.size();
+  std::atomic<std::size_t> files_read{0};
+
   std::atomic<std::size_t> next{0};
   const auto work = [&] {
     while (true) {
@@ -609,6 +613,8 @@ void run_units(const std::vector<Unit>& units, const ScanOptions& options, std::
         results[index].out.diagnostics.push_back({Diagnostic::Level::error, unit.files.front()->relative, 0,
                                                   std::string("internal error while reading this file: ") + error.what()});
       }
+      const std::size_t read = files_read.fetch_add(unit.files.size()) + unit.files.size();
+      if (options.progress) options.progress(read, files_total);
     }
   };
   if (jobs <= 1) {

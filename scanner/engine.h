@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,9 @@ struct ScanOptions {
   std::vector<ConfigException> configured_exceptions;
   ExceptionPolicy exception_policy;
   Baseline* baseline = nullptr;  // --baseline; entries are marked as matched
+  /// Called after each file or Terraform directory is read, from the worker threads,
+  /// with the number of files read so far and the number discovered. May be empty.
+  std::function<void(std::size_t files_read, std::size_t files_total)> progress;
 };
 
 /// A `nhiscan:ignore` comment and the region it covers.

@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 packages="g++ make cmake pkg-config libyaml-cpp-dev libtomlplusplus-dev libboost-filesystem-dev nlohmann-json3-dev ca-certificates"
 if [ "$mode" = test ]; then
-  packages="$packages doctest-dev python3 python3-jsonschema git"
+  packages="$packages doctest-dev python3 python3-jsonschema git pre-commit dpkg-dev"
 fi
 
 missing=""
@@ -52,4 +52,5 @@ install_npm "$top/grammars"
 if [ "$mode" = test ]; then
   install_npm "$top/tests/sarif"
   install_npm "$top/tests/mermaid"
+  install_npm "$top/tests/action"
 fi

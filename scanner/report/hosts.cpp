@@ -32,8 +32,11 @@ const char* command_for(Severity severity) {
   return "warning";
 }
 
+/// Markdown table cell text: a pipe would end the cell and a line break the row, so
+/// pipes are escaped and CR, LF and CRLF become one space each.
 std::string cell(const std::string& text) {
-  return replace_all(replace_all(sanitize_utf8(text), "|", "\\|"), "\n", " ");
+  std::string line = replace_all(replace_all(sanitize_utf8(text), "\r\n", " "), "\r", " ");
+  return replace_all(replace_all(line, "|", "\\|"), "\n", " ");
 }
 
 }  // namespace
