@@ -16,8 +16,9 @@ deps:
 test-deps:
 	@scripts/bootstrap.sh test
 
+# Configuring again is cheap, and finds what `make test` installed since the last run.
 build: deps
-	@test -f $(BUILD_DIR)/CMakeCache.txt || cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
 	@cmake --build $(BUILD_DIR) -j$(JOBS)
 
 scan: build
