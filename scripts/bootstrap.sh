@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 packages="g++ make cmake pkg-config libyaml-cpp-dev libtomlplusplus-dev libboost-filesystem-dev nlohmann-json3-dev ca-certificates"
 if [ "$mode" = test ]; then
-  packages="$packages doctest-dev python3 python3-jsonschema git pre-commit dpkg-dev"
+  packages="$packages doctest-dev python3 python3-jsonschema git pre-commit dpkg-dev file"
 fi
 
 missing=""
