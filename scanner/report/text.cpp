@@ -113,11 +113,12 @@ void write_text(std::ostream& out, const ScanResult& result, const ReportOptions
   if (baselined) out << ", " << baselined << " in baseline";
   std::size_t declared = 0;
   for (const Identity& identity : result.identities) declared += identity.origin == Origin::referenced ? 0 : 1;
-  out << "; " << declared << " identities declared, " << (result.identities.size() - declared)
-      << " referenced; " << files_read << " files scanned";
+  out << "; " << declared << (declared == 1 ? " identity" : " identities") << " declared, "
+      << (result.identities.size() - declared) << " referenced; " << files_read
+      << (files_read == 1 ? " file" : " files") << " scanned";
   std::size_t errors = 0;
   for (const Diagnostic& diagnostic : result.diagnostics) errors += diagnostic.level == Diagnostic::Level::error;
-  if (errors) out << "; " << errors << " file errors";
+  if (errors) out << "; " << errors << (errors == 1 ? " file error" : " file errors");
   out << "\n";
 }
 

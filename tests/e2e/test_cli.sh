@@ -23,6 +23,13 @@ expect_status 0 "$nhiscan" scan "$demo" --now 2026-06-01 --fail-on none
 expect_status 0 "$nhiscan" scan "$demo" --now 2026-06-01 --fail-on critical
 expect_status 1 "$nhiscan" scan "$demo" --now 2026-06-01 --fail-on high
 
+# The summary line counts in the singular when there is one of a kind.
+mkdir "$work/one"
+printf '# nhi: owner=team-a purpose="deploys" review-by=2027-03-31\nresource "google_service_account" "a" {\n  account_id = "a"\n}\n' > "$work/one/main.tf"
+expect_status 0 "$nhiscan" scan "$work/one" --now 2026-06-01
+grep -qx "0 findings; 1 identity declared, 0 referenced; 1 file scanned" "$work/stdout" ||
+  { cat "$work/stdout"; fail "singular summary line"; }
+
 # Quiet prints nothing when the scan passes, and the findings when it fails.
 expect_status 0 "$nhiscan" scan "$source_tree/fixtures/cases/B11" --now 2026-06-01 -q
 [ ! -s "$work/stdout" ] || fail "--quiet printed output on success"
