@@ -57,6 +57,11 @@ class IdentitySharedAcrossEnvironments : public Rule {
   void check(const RuleContext& context, std::vector<Finding>& findings) const override {
     for (const Identity& identity : context.identities) {
       if (identity.ephemeral) continue;
+      // A default identity (a namespace's `default` ServiceAccount, a project's default
+      // compute account) is a different account in each cluster or project, so reusing the
+      // name across environments shares nothing. NHI105 reports the workloads that use it.
+      if (identity.platform == "kubernetes" && ends_with(identity.id, "/default")) continue;
+      if (identity.attributes.count("default_identity")) continue;
       const Consumer* production = nullptr;
       const Consumer* other = nullptr;
       for (const Consumer& consumer : identity.consumers) {
