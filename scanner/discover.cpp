@@ -160,6 +160,23 @@ Discovery discover(const std::vector<std::string>& paths, const std::string& roo
     if (inserted) it->second = has_chart(directory);
     return it->second;
   };
+  // Per directory: whether a directory above it, up to the root, holds a Chart.yaml.
+  std::map<std::string, bool> chart_above_cache;
+  const auto chart_above_of = [&](const fs::path& directory) {
+    const auto [it, inserted] = chart_above_cache.emplace(generic(directory), false);
+    if (!inserted) return it->second;
+    bool above = false;
+    for (fs::path dir = directory; !dir.empty() && is_inside(dir, root); dir = dir.parent_path()) {
+      if (dir != directory && chart_in(dir)) {
+        above = true;
+        break;
+      }
+      if (dir == root) break;
+    }
+    it->second = above;
+    return above;
+  };
+  const std::string root_prefix = root_text == "/" ? root_text : root_text + "/";
 
   const auto consider = [&](const fs::path& path, const std::string& relative) {
     if (excluded(relative, options.excludes)) return;
@@ -175,14 +192,7 @@ Discovery discover(const std::vector<std::string>& paths, const std::string& roo
     FileKind kind;
     const fs::path directory = path.parent_path();
     const bool chart_here = chart_in(directory);
-    bool chart_above = false;
-    for (fs::path dir = directory; !dir.empty() && is_inside(dir, root); dir = dir.parent_path()) {
-      if (dir != directory && chart_in(dir)) {
-        chart_above = true;
-        break;
-      }
-      if (dir == root) break;
-    }
+    const bool chart_above = chart_above_of(directory);
     if (!classify_path(relative, chart_here, chart_above, kind)) return;
     if (!seen.insert(relative).second) return;
 
@@ -236,8 +246,13 @@ Discovery discover(const std::vector<std::string>& paths, const std::string& roo
       continue;
     }
     while (it != end) {
-      const fs::path path = it->path();
-      const std::string relative = relative_to(path, root);
+      const fs::path& path = it->path();
+      // The walk starts from a normalised path inside the root and appends entry names
+      // (never "." or ".."), so the relative path is what follows the root's prefix.
+      const std::string& text = path.native();
+      const bool plain = starts_with(text, root_prefix) && text.find("/./") == std::string::npos &&
+                         text.find("/../") == std::string::npos;
+      const std::string relative = plain ? text.substr(root_prefix.size()) : relative_to(path, root);
       const fs::file_status status = it->symlink_status(error);
       if (!error && fs::is_directory(status)) {
         const std::string name = path.filename().string();

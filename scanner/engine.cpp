@@ -58,7 +58,7 @@ std::optional<SourceText> read_source(const DiscoveredFile& file, const ScanOpti
     return std::nullopt;
   }
 
-  DecodedSource decoded = decode_source(bytes);
+  DecodedSource decoded = decode_source_in_place(std::move(bytes));
   if (!decoded.ok) {
     // A binary file under a configuration name is worth a look: say so.
     diagnostics.push_back({Diagnostic::Level::warning, file.relative, 0, decoded.problem + "; skipped"});
@@ -220,45 +220,64 @@ void process_yaml(const DiscoveredFile& file, const ScanOptions& options, UnitRe
   result.files.push_back(summary);
 }
 
-void process_terraform(const Unit& unit, const ScanOptions& options, UnitResult& result) {
+/// The output of reading one Terraform file. The files of a module are read in
+/// parallel and joined into its UnitResult in file order.
+struct TerraformFileResult {
+  ExtractOutput out;
+  std::vector<InlineException> exceptions;
+  FileSummary summary;
+  std::unique_ptr<TerraformFile> parsed;  // null for skipped files and .tfvars
+  std::vector<SecretMatch> secret_matches;
+};
+
+void process_terraform_file(const DiscoveredFile& file, const ScanOptions& options, TerraformFileResult& result) {
+  FileSummary& summary = result.summary;
+  summary.path = file.relative;
+  summary.kind = file.kind;
+  auto source = read_source(file, options, result.out.diagnostics);
+  if (!source) {
+    summary.skipped = true;
+    return;
+  }
+
+  auto parsed = std::make_unique<TerraformFile>();
+  parsed->source = std::move(*source);
+  if (file.kind == FileKind::terraform_json) {
+    parsed->hcl = parse_terraform_json(parsed->source, options.limits.hcl, result.out.diagnostics);
+  } else {
+    parsed->hcl = parse_hcl(parsed->source, options.limits.hcl, result.out.diagnostics);
+  }
+  std::vector<Span> spans;
+  add_block_spans(parsed->hcl.blocks, spans);
+  parsed->comments = CommentIndex(parsed->source, hcl_comments(parsed->hcl), std::move(spans));
+  result.exceptions = read_exceptions(parsed->source, parsed->comments, result.out.diagnostics);
+  summary.documents = summary.parsed_documents = 1;
+
+  std::vector<SecretMatch> matches = find_secret_formats(parsed->source.text());
+  // .tfvars files hold values, not declarations; they are read for syntax, comments
+  // and literal secrets.
+  if (file.kind == FileKind::terraform_vars) {
+    extract_tfvars_secrets(parsed->source, parsed->hcl, result.out);
+    add_unowned_secrets(parsed->source, matches, result.out);
+    return;
+  }
+  result.secret_matches = std::move(matches);
+  result.parsed = std::move(parsed);
+}
+
+/// Join the files of a Terraform module, in file order, into the unit's result.
+void join_terraform_files(const Unit& unit, std::vector<TerraformFileResult>& files, UnitResult& result) {
   result.module = std::make_unique<TerraformModule>();
-  TerraformModule& module = *result.module;
-  module.directory = unit.directory;
-  auto& secret_matches = result.secret_matches;
-  for (const DiscoveredFile* file : unit.files) {
-    FileSummary summary;
-    summary.path = file->relative;
-    summary.kind = file->kind;
-    auto source = read_source(*file, options, result.out.diagnostics);
-    if (!source) {
-      summary.skipped = true;
-      result.files.push_back(summary);
-      continue;
-    }
-    auto parsed = std::make_unique<TerraformFile>();
-    parsed->source = std::move(*source);
-    if (file->kind == FileKind::terraform_json) {
-      parsed->hcl = parse_terraform_json(parsed->source, options.limits.hcl, result.out.diagnostics);
-    } else {
-      parsed->hcl = parse_hcl(parsed->source, options.limits.hcl, result.out.diagnostics);
-    }
-    std::vector<Span> spans;
-    add_block_spans(parsed->hcl.blocks, spans);
-    parsed->comments = CommentIndex(parsed->source, hcl_comments(parsed->hcl), std::move(spans));
-    auto exceptions = read_exceptions(parsed->source, parsed->comments, result.out.diagnostics);
-    for (auto& exception : exceptions) result.exceptions.push_back(std::move(exception));
-    summary.documents = summary.parsed_documents = 1;
-    result.files.push_back(summary);
-    std::vector<SecretMatch> matches = find_secret_formats(parsed->source.text());
-    // .tfvars files hold values, not declarations; they are read for syntax, comments
-    // and literal secrets.
-    if (file->kind == FileKind::terraform_vars) {
-      extract_tfvars_secrets(parsed->source, parsed->hcl, result.out);
-      add_unowned_secrets(parsed->source, matches, result.out);
-      continue;
-    }
-    secret_matches.emplace_back(parsed.get(), std::move(matches));
-    module.files.push_back(std::move(parsed));
+  result.module->directory = unit.directory;
+  for (TerraformFileResult& file : files) {
+    for (Identity& identity : file.out.identities) result.out.identities.push_back(std::move(identity));
+    for (Observation& observation : file.out.observations) result.out.observations.push_back(std::move(observation));
+    for (Diagnostic& diagnostic : file.out.diagnostics) result.out.diagnostics.push_back(std::move(diagnostic));
+    for (InlineException& exception : file.exceptions) result.exceptions.push_back(std::move(exception));
+    result.files.push_back(std::move(file.summary));
+    if (!file.parsed) continue;
+    result.secret_matches.emplace_back(file.parsed.get(), std::move(file.secret_matches));
+    result.module->files.push_back(std::move(file.parsed));
   }
 }
 
@@ -435,45 +454,46 @@ std::vector<Unit> make_units(const Discovery& discovery) {
 
 void run_units(const std::vector<Unit>& units, const ScanOptions& options, std::vector<UnitResult>& results) {
   results.resize(units.size());
-  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(units.size(), 1)));
 
-  // Biggest units first, so that one large file does not finish last on its own.
-  std::vector<std::size_t> order(units.size());
-  std::vector<uintmax_t> sizes(units.size(), 0);
-  for (std::size_t i = 0; i < units.size(); ++i) {
-    order[i] = i;
-    for (const DiscoveredFile* file : units[i].files) sizes[i] += file->size;
-  }
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return sizes[a] > sizes[b]; });
-
-  std::atomic<std::size_t> next{0};
-  const auto work = [&] {
-    while (true) {
-      const std::size_t slot = next.fetch_add(1);
-      if (slot >= order.size()) return;
-      const std::size_t index = order[slot];
-      const Unit& unit = units[index];
-      try {
-        if (unit.terraform) {
-          process_terraform(unit, options, results[index]);
-        } else {
-          process_yaml(*unit.files.front(), options, results[index]);
-        }
-      } catch (const std::exception& error) {
-        // A defect in an extractor must not end the scan: report it against the file.
-        results[index].out.diagnostics.push_back({Diagnostic::Level::error, unit.files.front()->relative, 0,
-                                                  std::string("internal error while reading this file: ") + error.what()});
-      }
-    }
+  // Tasks: one per YAML file and one per Terraform file, so that a large module is
+  // read by several workers.
+  struct Task {
+    std::size_t unit;
+    std::size_t file;  // index within the unit
+    uintmax_t size;
   };
-  if (jobs <= 1) {
-    work();
-    return;
+  std::vector<Task> tasks;
+  std::vector<std::vector<TerraformFileResult>> terraform_files(units.size());
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    if (units[i].terraform) terraform_files[i].resize(units[i].files.size());
+    for (std::size_t k = 0; k < units[i].files.size(); ++k) tasks.push_back({i, k, units[i].files[k]->size});
   }
-  std::vector<std::thread> threads;
-  for (unsigned i = 0; i < jobs; ++i) threads.emplace_back(work);
-  for (std::thread& thread : threads) thread.join();
+  // Biggest files first, so that one large file does not finish last on its own.
+  std::stable_sort(tasks.begin(), tasks.end(), [](const Task& a, const Task& b) { return a.size > b.size; });
+
+  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(tasks.size(), 1)));
+  parallel_for(tasks.size(), jobs, [&](std::size_t slot) {
+    const Task& task = tasks[slot];
+    const Unit& unit = units[task.unit];
+    const DiscoveredFile& file = *unit.files[task.file];
+    try {
+      if (unit.terraform) {
+        process_terraform_file(file, options, terraform_files[task.unit][task.file]);
+      } else {
+        process_yaml(file, options, results[task.unit]);
+      }
+    } catch (const std::exception& error) {
+      // A defect in an extractor must not end the scan: report it against the file.
+      ExtractOutput& out = unit.terraform ? terraform_files[task.unit][task.file].out : results[task.unit].out;
+      out.diagnostics.push_back({Diagnostic::Level::error, file.relative, 0,
+                                 std::string("internal error while reading this file: ") + error.what()});
+    }
+  });
+
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    if (units[i].terraform) join_terraform_files(units[i], terraform_files[i], results[i]);
+  }
 }
 
 /// Point each finding at the declarations its identity is connected to (the account of
