@@ -86,9 +86,10 @@ for copies in 1 4 16; do
   eval "files_x$copies=$(find "$tree" -type f | wc -l)"
   eval "bytes_x$copies=$(find "$tree" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')"
 done
+
+"$nhiscan" scan "$corpus" --root "$corpus" --format json --fail-on none --output "$work/scan.json"
 identities=$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["identities"]))' \
   "$work/scan.json")
-
 peer_runs=$(( runs < 3 ? runs : 3 ))
 measure nhiscan-jobs1 "$peer_runs" "$nhiscan" scan "$corpus" --root "$corpus" $output --jobs 1
 measure nhiscan-full-parse "$peer_runs" "$nhiscan" scan "$corpus" --root "$corpus" $output --no-prefilter
@@ -104,6 +105,20 @@ if [ "$peers" = yes ]; then
   measure nhiscan-terraform "$peer_runs" "$nhiscan" scan "$corpus" --root "$corpus" $output --exclude '*.yaml' --exclude '*.yml' --exclude '*.tfvars' \
     --exclude '*.tf.json'
   measure nhiscan-yaml "$peer_runs" "$nhiscan" scan "$corpus" --root "$corpus" $output --exclude '*.tf' --exclude '*.tfvars' --exclude '*.tf.json'
+fi
+# The YAML event parsers that nhiscan could use, on the same files without Helm
+# templates (which are not YAML until rendered).
+yaml_parsers=no
+if pkg-config --exists yaml-0.1 libfyaml yaml-cpp 2>/dev/null; then
+  if c++ -O2 -std=c++17 "$here/yaml_events.cpp" -o "$work/yaml_events" \
+       $(pkg-config --cflags --libs yaml-0.1 libfyaml yaml-cpp) 2>/dev/null; then
+    yaml_parsers=yes
+    grep -v '/templates/' "$work/yaml.list" > "$work/yaml-plain.list"
+    for parser in libyaml libfyaml yaml-cpp; do
+      for i in 1 2 3; do "$work/yaml_events" "$parser" < "$work/yaml-plain.list"; done |
+        sort -k6 -n | sed -n 2p >> "$work/yaml-parsers.txt"
+    done
+  fi
 fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -158,6 +173,20 @@ cat1=$(field cat-x1 1)
   else
     echo
     echo "The peers were not measured: npm or python3-yaml is missing."
+  fi
+  echo
+  echo "## YAML event parsers"
+  echo
+  if [ "$yaml_parsers" = yes ]; then
+    echo "Events only, one thread, the corpus's YAML files without Helm templates read into memory"
+    echo "first (bench/yaml_events.cpp; median of 3 runs). nhiscan reads YAML with libyaml."
+    echo
+    echo "| parser | files | MB | events | files with an error | seconds | MB/s |"
+    echo "|---|---|---|---|---|---|---|"
+    awk '{printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7}' "$work/yaml-parsers.txt"
+  else
+    echo "Not measured: the development packages of libyaml, libfyaml and yaml-cpp are needed"
+    echo "(apt-get install -y libyaml-dev libfyaml-dev libyaml-cpp-dev)."
   fi
   echo
   echo "## Targets"

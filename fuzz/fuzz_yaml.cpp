@@ -1,4 +1,4 @@
-// YAML: decoding, the document splitter and its `kind:` shortcut, the yaml-cpp event
+// YAML: decoding, the document splitter and its `kind:` shortcut, the libyaml event
 // parser and tree builder (aliases, merge keys, limits), raw comments, and the
 // Kubernetes, GitHub workflow, action and Helm template extractors. The first byte
 // chooses the kind of file, so one corpus reaches every extractor.
