@@ -57,6 +57,9 @@ Options:
       --inventory FILE   ownership inventory (default: nhi-inventory.toml at the root)
   -j, --jobs N           worker threads (default: one per CPU)
       --max-file-size N  skip files larger than N bytes (default: 8388608)
+      --max-line-length N
+                         skip files with a line longer than N bytes (default:
+                         1048576); other limits are set in .nhiscan.toml [limits]
       --category NAME    SARIF automationDetails category (default: nhiscan)
       --no-prefilter     parse every YAML document, even kinds that hold no identity
       --no-color         never colour the output (also when NO_COLOR is set)
@@ -83,7 +86,8 @@ struct Options {
   std::string root;
   std::string inventory;
   unsigned jobs = 0;
-  uintmax_t max_file_size = 8u << 20;
+  std::optional<uintmax_t> max_file_size;  // set: overrides the configuration
+  std::optional<uint32_t> max_line_length;
   std::string category = "nhiscan";
   bool prefilter = true;
   bool no_color = false;
@@ -181,6 +185,15 @@ Options parse_arguments(const std::vector<std::string>& arguments, bool& exit_no
         options.max_file_size = std::stoull(text);
       } catch (const std::exception&) {
         throw UsageError("--max-file-size needs a number of bytes, got '" + text + "'");
+      }
+    } else if (argument == "--max-line-length") {
+      const std::string text = value(argument);
+      try {
+        const unsigned long long length = std::stoull(text);
+        if (length == 0 || length > UINT32_MAX) throw std::out_of_range(text);
+        options.max_line_length = static_cast<uint32_t>(length);
+      } catch (const std::exception&) {
+        throw UsageError("--max-line-length needs a number of bytes from 1 to 4294967295, got '" + text + "'");
       }
     } else if (argument == "--no-prefilter") {
       options.prefilter = false;
@@ -296,7 +309,6 @@ int run_cli(const std::vector<std::string>& arguments) {
   scan.root = find_scan_root(scan.paths, options.root, root_notes);
   scan.jobs = options.jobs;
   scan.excludes = options.excludes;
-  scan.limits.max_file_size = options.max_file_size;
   scan.prefilter = options.prefilter;
   if (!options.inventory.empty()) {
     std::ifstream probe(options.inventory);
@@ -325,6 +337,8 @@ int run_cli(const std::vector<std::string>& arguments) {
     if (!config) return report_errors(errors);
     apply_config(*config, scan);
   }
+  if (options.max_file_size) scan.limits.max_file_size = *options.max_file_size;
+  if (options.max_line_length) scan.limits.max_line_length = *options.max_line_length;
 
   std::optional<Baseline> baseline;
   if (!options.baseline.empty()) {

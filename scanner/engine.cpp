@@ -69,7 +69,17 @@ std::optional<SourceText> read_source(const DiscoveredFile& file, const ScanOpti
         decoded.problem_line ? Diagnostic::Level::warning : Diagnostic::Level::note;
     diagnostics.push_back({level, file.relative, decoded.problem_line, decoded.problem});
   }
-  return SourceText(file.relative, std::move(decoded.text));
+  SourceText source(file.relative, std::move(decoded.text));
+  for (uint32_t line = 1; line <= source.line_count(); ++line) {
+    const std::size_t length = source.line(line).size();
+    if (length <= options.limits.max_line_length) continue;
+    diagnostics.push_back({Diagnostic::Level::warning, file.relative, line,
+                           "line is " + std::to_string(length) + " bytes long, more than the limit of " +
+                               std::to_string(options.limits.max_line_length) +
+                               " bytes; file skipped (see --max-line-length)"});
+    return std::nullopt;
+  }
+  return source;
 }
 
 /// Exceptions written in a file's comments, with the region each one covers.
@@ -544,6 +554,13 @@ void apply_config(const Config& config, ScanOptions& options) {
   options.configured_exceptions = config.exceptions;
   options.exception_policy = config.policy;
   if (options.inventory_file.empty()) options.inventory_file = config.inventory_file;
+  const ConfigLimits& limits = config.limits;
+  if (limits.max_file_size) options.limits.max_file_size = *limits.max_file_size;
+  if (limits.max_line_length) options.limits.max_line_length = static_cast<uint32_t>(*limits.max_line_length);
+  if (limits.max_yaml_depth) options.limits.yaml.max_depth = static_cast<uint32_t>(*limits.max_yaml_depth);
+  if (limits.max_yaml_nodes) options.limits.yaml.max_nodes = static_cast<uint32_t>(*limits.max_yaml_nodes);
+  if (limits.max_hcl_depth) options.limits.hcl.max_depth = static_cast<uint32_t>(*limits.max_hcl_depth);
+  if (limits.max_documents) options.limits.max_documents = static_cast<uint32_t>(*limits.max_documents);
 }
 
 std::string fingerprint(const Finding& finding) {

@@ -21,6 +21,9 @@ struct Baseline;
 
 struct ScanLimits {
   uintmax_t max_file_size = 8u << 20;
+  /// Bytes in one line; a longer line is far more likely generated data than
+  /// configuration, and every column computed on it costs its length.
+  uint32_t max_line_length = 1u << 20;
   YamlLimits yaml;
   HclLimits hcl;
   uint32_t max_documents = 10000;  // per YAML file
