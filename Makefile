@@ -27,11 +27,13 @@ scan: build
 test: test-deps build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure --no-tests=error -j$(JOBS)
 
-# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer, then a scan
+# of the corpus (when present) with that build.
 sanitize: test-deps
 	@test -f build-asan/CMakeCache.txt || cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DNHISCAN_SANITIZE=ON >/dev/null
 	@cmake --build build-asan -j$(JOBS)
 	ctest --test-dir build-asan --output-on-failure --no-tests=error -j$(JOBS)
+	@scripts/sanitize_corpus.sh build-asan/nhiscan $(CORPUS)
 
 corpus: test-deps build
 	@scripts/corpus.sh $(BUILD_DIR)/nhiscan $(CORPUS)
