@@ -313,7 +313,9 @@ std::vector<SecretMatch> find_secret_formats(std::string_view text, bool include
       const int index = __builtin_ctz(candidates);
       candidates &= candidates - 1;
       const Needle& needle = kNeedles[index];
-      if (size - at < needle.prefix.size() || std::memcmp(data + at, needle.prefix.data(), needle.prefix.size()) != 0) {
+      // Every prefix is at least 3 bytes: test the second byte before the whole prefix.
+      if (size - at < needle.prefix.size() || data[at + 1] != needle.prefix[1] ||
+          std::memcmp(data + at, needle.prefix.data(), needle.prefix.size()) != 0) {
         continue;
       }
       std::vector<SecretMatch>& out = found[index];
