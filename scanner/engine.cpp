@@ -575,6 +575,7 @@ ScanResult run_scan(const ScanOptions& options) {
   DiscoveryOptions discovery_options;
   discovery_options.excludes = options.excludes;
   discovery_options.max_file_size = options.limits.max_file_size;
+  discovery_options.jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   Discovery discovery = discover(options.paths, options.root, discovery_options);
   result.diagnostics = std::move(discovery.diagnostics);
 
