@@ -115,7 +115,7 @@ if pkg-config --exists yaml-0.1 libfyaml yaml-cpp 2>/dev/null; then
     yaml_parsers=yes
     grep -v '/templates/' "$work/yaml.list" > "$work/yaml-plain.list"
     for parser in libyaml libfyaml yaml-cpp; do
-      for i in 1 2 3; do "$work/yaml_events" "$parser" < "$work/yaml-plain.list"; done |
+      for i in 1 2 3; do "$work/yaml_events" "$parser" < "$work/yaml-plain.list" 2>/dev/null; done |
         sort -k6 -n | sed -n 2p >> "$work/yaml-parsers.txt"
     done
   fi

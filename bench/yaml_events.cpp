@@ -5,6 +5,7 @@
 // bench/run.sh builds it when the three libraries' development packages are present.
 #include <libfyaml.h>
 #include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
 #include <yaml.h>
 
