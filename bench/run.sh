@@ -1,9 +1,10 @@
 #!/bin/sh
 # Benchmark: nhiscan over a corpus and over 4 and 16 copies of it, beside the time to
-# read the same files (`cat`, the floor) and beside peer tools on the corpus:
-# secretlint (secret detection, npm), @cdktf/hcl2json (HCL parsing, npm) over the
-# Terraform files, and PyYAML's libyaml loader (Debian python3-yaml) over the YAML
-# files. Also times the alias-bomb case (fixtures/cases/B30).
+# read the same files (`cat`, the floor). On the corpus, also the peer tools:
+# secretlint (secret detection, npm) on every file, @cdktf/hcl2json (HCL parsing, npm)
+# on the Terraform files and PyYAML's libyaml loader (Debian python3-yaml) on the
+# YAML files. Also times three YAML event parsers and the alias-bomb case
+# (fixtures/cases/B30).
 # Usage: bench/run.sh NHISCAN CORPUS [RUNS]
 # Every figure is the median run by wall time of RUNS runs (default 5; 3 for the
 # 16 copies and the peers) with a warm page cache; CPU time is user + system and

@@ -1,6 +1,6 @@
 // Parse speed of three YAML event parsers (libyaml, libfyaml, yaml-cpp) over the files
-// named on standard input, one path per line: the files are read into memory first,
-// then each is parsed to the end of its stream (or its first error), events only.
+// named on standard input, one path per line. The files are read into memory first.
+// Then each is parsed to the end of its stream or its first error, events only.
 // Usage: yaml_events libyaml|libfyaml|yaml-cpp < LIST
 // bench/run.sh builds it when the three libraries' development packages are present.
 #include <libfyaml.h>

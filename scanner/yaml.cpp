@@ -102,8 +102,8 @@ class TreeBuilder {
     node.column = byte_column(node.line, mark.column);
   }
 
-  /// The 1-based byte column of the code point at 0-based `characters` on `line`. Nodes
-  /// arrive in text order, so the walk along a line resumes where the last one ended.
+  /// Return the 1-based byte column of the code point at 0-based `characters` on `line`.
+  /// Nodes arrive in text order, so the walk along a line resumes where the last ended.
   uint32_t byte_column(uint32_t line, std::size_t characters) {
     if (line != column_line_ || characters < column_characters_) {
       column_line_ = line;
@@ -253,7 +253,7 @@ struct SyntaxError {
 class EventParser {
  public:
   explicit EventParser(std::string_view text) {
-    if (!yaml_parser_initialize(&parser_)) throw std::runtime_error("cannot initialise the YAML parser");
+    if (!yaml_parser_initialize(&parser_)) throw std::runtime_error("libyaml failed to initialise a parser (out of memory)");
     yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()), text.size());
     yaml_parser_set_encoding(&parser_, YAML_UTF8_ENCODING);
   }
@@ -294,7 +294,7 @@ void read_events(std::string_view text, TreeBuilder& builder) {
     switch (event.type) {
       case YAML_STREAM_END_EVENT:
       case YAML_DOCUMENT_END_EVENT:
-        // One document only: the chunk holds one.
+        // One document only: the chunk contains one.
         return;
       case YAML_ALIAS_EVENT:
         builder.alias(mark_of(event), text_of(event.data.alias.anchor));
