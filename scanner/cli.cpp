@@ -384,48 +384,53 @@ int run_cli(const std::vector<std::string>& arguments) {
   report.color = to_terminal && !options.no_color && std::getenv("NO_COLOR") == nullptr;
   report.category = options.category;
 
-  std::ostringstream rendered;
-  if (inventory) {
-    if (options.format == "json") {
-      write_json(rendered, result, report);
-    } else if (options.format == "csv") {
-      write_inventory_csv(rendered, result);
+  // Reports are written straight to their file or stream: a large scan's report would
+  // otherwise be held in memory twice.
+  const auto render = [&](std::ostream& rendered) {
+    if (inventory) {
+      if (options.format == "json") {
+        write_json(rendered, result, report);
+      } else if (options.format == "csv") {
+        write_inventory_csv(rendered, result);
+      } else if (options.format == "markdown") {
+        write_inventory_markdown(rendered, result);
+      } else {
+        write_inventory_text(rendered, result, report);
+      }
     } else if (options.format == "markdown") {
-      write_inventory_markdown(rendered, result);
+      write_markdown(rendered, result);
+    } else if (options.format == "github") {
+      write_github(rendered, result);
+    } else if (options.format == "sarif") {
+      write_sarif(rendered, result, report);
+    } else if (options.format == "json") {
+      write_json(rendered, result, report);
     } else {
-      write_inventory_text(rendered, result, report);
+      write_text(rendered, result, report);
     }
-  } else if (options.format == "markdown") {
-    write_markdown(rendered, result);
-  } else if (options.format == "github") {
-    write_github(rendered, result);
-  } else if (options.format == "sarif") {
-    write_sarif(rendered, result, report);
-  } else if (options.format == "json") {
-    write_json(rendered, result, report);
-  } else {
-    write_text(rendered, result, report);
-  }
+  };
 
   if (!options.write_baseline.empty() && !write_to(options.write_baseline, render_baseline(result))) {
     std::cerr << "nhiscan: cannot write " << options.write_baseline << "\n";
     return 2;
   }
   if (!options.sarif.empty()) {
-    std::ostringstream sarif;
-    write_sarif(sarif, result, report);
-    if (!write_to(options.sarif, sarif.str())) {
+    std::ofstream sarif(options.sarif, std::ios::binary | std::ios::trunc);
+    if (sarif) write_sarif(sarif, result, report);
+    if (!sarif.flush()) {
       std::cerr << "nhiscan: cannot write " << options.sarif << "\n";
       return 2;
     }
   }
   if (!options.output.empty()) {
-    if (!write_to(options.output, rendered.str())) {
+    std::ofstream output(options.output, std::ios::binary | std::ios::trunc);
+    if (output) render(output);
+    if (!output.flush()) {
       std::cerr << "nhiscan: cannot write " << options.output << "\n";
       return 2;
     }
   } else if (!(options.quiet && !failed)) {
-    std::cout << rendered.str();
+    render(std::cout);
   }
   if (options.command == "inventory") return 0;
   return failed ? 1 : 0;
