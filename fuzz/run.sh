@@ -102,11 +102,18 @@ failed=0
 if [ "$jobs" -le 1 ]; then
   for target in $targets; do run "$target" || failed=1; done
 else
+  # Groups of FUZZ_JOBS targets at a time, so that each gets a core of its own.
   pids=""
+  running=0
   for target in $targets; do
     run "$target" &
     pids="$pids $!"
-    while [ "$(jobs -p | wc -l)" -ge "$jobs" ]; do sleep 1; done
+    running=$((running + 1))
+    if [ "$running" -ge "$jobs" ]; then
+      for pid in $pids; do wait "$pid" || failed=1; done
+      pids=""
+      running=0
+    fi
   done
   for pid in $pids; do wait "$pid" || failed=1; done
 fi

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -31,6 +32,9 @@ struct UnitResult {
   /// Known secret formats found in the raw text of the module's files, attached to an
   /// identity (or given one of their own) once every module has been extracted.
   std::vector<std::pair<const TerraformFile*, std::vector<SecretMatch>>> secret_matches;
+  /// Files of a module extracted in the first phase, kept (without their parse) only
+  /// for their secret matches.
+  std::vector<std::unique_ptr<TerraformFile>> kept_files;
 };
 
 struct Unit {
@@ -352,17 +356,15 @@ void extract_module_calls(const std::map<std::string, const TerraformModule*>& m
 /// calls; declarations of it that no call creates (a count or for_each that every
 /// call leaves empty, or no call reaching it, as in a cycle) are extracted as written,
 /// so that every declaration appears at least once.
-void extract_terraform_units(std::vector<UnitResult>& results, unsigned jobs) {
+void extract_terraform_units(std::vector<UnitResult>& results, unsigned jobs, const std::set<std::string>& scanned) {
   std::map<std::string, const TerraformModule*> modules;
   std::vector<std::size_t> terraform;
-  auto scanned = std::make_shared<std::set<std::string>>();
   for (std::size_t i = 0; i < results.size(); ++i) {
     if (!results[i].module) continue;
     modules[results[i].module->directory] = results[i].module.get();
-    scanned->insert(results[i].module->directory);
     terraform.push_back(i);
   }
-  for (const std::size_t index : terraform) results[index].module->scanned_modules = scanned.get();
+  for (const std::size_t index : terraform) results[index].module->scanned_modules = &scanned;
   std::set<std::string> called;
   for (const auto& [directory, module] : modules) {
     for (const LocalModuleCall& call : local_module_calls(*module)) {
@@ -462,8 +464,126 @@ std::vector<Unit> make_units(const Discovery& discovery) {
   return units;
 }
 
-void run_units(const std::vector<Unit>& units, const ScanOptions& options, std::vector<UnitResult>& results) {
+/// Whether `text` has `source = <<`, a heredoc where a module source may be.
+bool has_heredoc_source(std::string_view text) {
+  for (std::size_t at = text.find("source"); at != std::string_view::npos; at = text.find("source", at + 1)) {
+    std::size_t i = at + 6;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    if (i >= text.size() || text[i] != '=') continue;
+    ++i;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    if (text.substr(i, 2) == "<<") return true;
+  }
+  return false;
+}
+
+/// Directories that a local module call in the scan may name: every quoted literal of
+/// a Terraform file that can read as a local path, resolved from its directory. A
+/// superset of the real calls, because a call's source must be a literal string.
+/// nullopt when some file has a literal that cannot be read without decoding it (an
+/// escape) or a heredoc source: then any module may be called.
+std::optional<std::set<std::string>> possible_callees(const std::vector<Unit>& units, const ScanOptions& options) {
+  std::vector<std::pair<const DiscoveredFile*, const std::string*>> files;
+  for (const Unit& unit : units) {
+    if (!unit.terraform) continue;
+    for (const DiscoveredFile* file : unit.files) files.emplace_back(file, &unit.directory);
+  }
+  std::vector<std::set<std::string>> found(files.size());
+  std::atomic<bool> unknown{false};
+  parallel_for(files.size(), options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency()),
+               [&](std::size_t index) {
+    const auto& [file, directory] = files[index];
+    std::ifstream input(file->absolute, std::ios::binary);
+    std::string bytes;
+    bytes.resize(static_cast<std::size_t>(std::min<uintmax_t>(file->size, options.limits.max_file_size)));
+    input.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    bytes.resize(static_cast<std::size_t>(std::max<std::streamsize>(input.gcount(), 0)));
+    const DecodedSource decoded = decode_source_in_place(std::move(bytes));
+    if (!decoded.ok) return;  // not read by the scan either
+    const std::string& text = decoded.text;
+    if (has_heredoc_source(text)) {
+      unknown = true;
+      return;
+    }
+    for (std::size_t quote = text.find('"'); quote != std::string::npos; quote = text.find('"', quote + 1)) {
+      const std::size_t begin = quote + 1;
+      if (begin >= text.size()) break;
+      const char first = text[begin];
+      const bool escape = first == '\\' && begin + 1 < text.size() && (text[begin + 1] == 'u' || text[begin + 1] == 'U');
+      if (first != '.' && !escape) continue;
+      // The literal's end: the next quote that no backslash escapes.
+      std::size_t end = begin;
+      bool backslash = false;
+      while (end < text.size() && text[end] != '"' && text[end] != '\n') {
+        if (text[end] == '\\') {
+          backslash = true;
+          ++end;
+        }
+        ++end;
+      }
+      if (backslash) {
+        unknown = true;
+        return;
+      }
+      const std::string target = resolve_local_source(*directory, text.substr(begin, end - begin));
+      if (!target.empty()) found[index].insert(target == "." ? std::string() : target);
+      quote = std::min(end, text.size() - 1);
+    }
+  });
+  if (unknown) return std::nullopt;
+  std::set<std::string> callees;
+  for (std::set<std::string>& part : found) callees.insert(part.begin(), part.end());
+  return callees;
+}
+
+/// Extract a module that no module of the scan can call and that calls none right
+/// after it is read, as the second phase would, and drop its parse: only what its
+/// secret matches need is kept.
+void extract_independent_module(UnitResult& result, const std::set<std::string>& scanned) {
+  TerraformModule& module = *result.module;
+  module.scanned_modules = &scanned;
+  try {
+    extract_terraform(module, result.out);
+  } catch (const std::exception& error) {
+    result.out.diagnostics.push_back({Diagnostic::Level::error, module.directory, 0,
+                                      std::string("internal error while reading this module: ") + error.what()});
+  }
+  std::set<const TerraformFile*> with_matches;
+  for (const auto& [file, matches] : result.secret_matches) {
+    if (!matches.empty()) with_matches.insert(file);
+  }
+  for (std::unique_ptr<TerraformFile>& file : module.files) {
+    if (!with_matches.count(file.get())) continue;
+    file->hcl = HclFile();
+    file->comments = CommentIndex();
+    result.kept_files.push_back(std::move(file));
+  }
+  result.module.reset();
+}
+
+/// Whether `module` calls none of the scanned modules.
+bool calls_no_scanned_module(const TerraformModule& module, const std::set<std::string>& scanned) {
+  for (const LocalModuleCall& call : local_module_calls(module)) {
+    if (scanned.count(call.directory)) return false;
+  }
+  return true;
+}
+
+/// Read every unit on the worker pool. A Terraform module is joined when its last file
+/// is read; one that `callees` rules out as a call target and that calls no scanned
+/// module is extracted at once (`scanned`: every module directory of the scan).
+void run_units(const std::vector<Unit>& units, const ScanOptions& options, const std::set<std::string>& scanned,
+               const std::optional<std::set<std::string>>& callees, std::vector<UnitResult>& results) {
   results.resize(units.size());
+  std::vector<std::vector<TerraformFileResult>> terraform_files(units.size());
+  std::vector<std::atomic<std::size_t>> unread(units.size());
+  for (std::size_t i = 0; i < units.size(); ++i) unread[i] = units[i].files.size();
+  const auto finish_terraform_unit = [&](std::size_t index) {
+    join_terraform_files(units[index], terraform_files[index], results[index]);
+    UnitResult& result = results[index];
+    if (!options.prefilter || !callees || callees->count(result.module->directory)) return;
+    if (calls_no_scanned_module(*result.module, scanned)) extract_independent_module(result, scanned);
+  };
 
   // Tasks: one per YAML file and one per Terraform file, so that a large module is
   // read by several workers.
@@ -473,7 +593,6 @@ void run_units(const std::vector<Unit>& units, const ScanOptions& options, std::
     uintmax_t size;
   };
   std::vector<Task> tasks;
-  std::vector<std::vector<TerraformFileResult>> terraform_files(units.size());
   for (std::size_t i = 0; i < units.size(); ++i) {
     if (units[i].terraform) terraform_files[i].resize(units[i].files.size());
     for (std::size_t k = 0; k < units[i].files.size(); ++k) tasks.push_back({i, k, units[i].files[k]->size});
@@ -499,11 +618,8 @@ void run_units(const std::vector<Unit>& units, const ScanOptions& options, std::
       out.diagnostics.push_back({Diagnostic::Level::error, file.relative, 0,
                                  std::string("internal error while reading this file: ") + error.what()});
     }
+    if (unit.terraform && --unread[task.unit] == 0) finish_terraform_unit(task.unit);
   });
-
-  for (std::size_t i = 0; i < units.size(); ++i) {
-    if (units[i].terraform) join_terraform_files(units[i], terraform_files[i], results[i]);
-  }
 }
 
 /// Point each finding at the declarations its identity is connected to (the account of
@@ -580,10 +696,20 @@ ScanResult run_scan(const ScanOptions& options) {
   result.diagnostics = std::move(discovery.diagnostics);
 
   const std::vector<Unit> units = make_units(discovery);
+  // Every Terraform module directory: a local module call into one of them is read as
+  // an instance of it.
+  std::set<std::string> scanned;
+  for (const Unit& unit : units) {
+    if (unit.terraform) scanned.insert(unit.directory);
+  }
+  // Modules that no call can reach need not stay parsed until the second phase. The
+  // shortcut is off with --no-prefilter, which proves that it changes nothing.
+  std::optional<std::set<std::string>> callees;
+  if (options.prefilter) callees = possible_callees(units, options);
   std::vector<UnitResult> unit_results;
-  run_units(units, options, unit_results);
+  run_units(units, options, scanned, callees, unit_results);
   const unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  extract_terraform_units(unit_results, jobs);
+  extract_terraform_units(unit_results, jobs, scanned);
 
   // Merge in unit order (discovery order), whatever order the workers finished in.
   ExtractOutput merged;
