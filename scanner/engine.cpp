@@ -464,7 +464,7 @@ std::vector<Unit> make_units(const Discovery& discovery) {
   return units;
 }
 
-/// Whether `text` has `source = <<`, a heredoc where a module source may be.
+/// Return whether `text` has `source = <<`, a heredoc where a module source may be.
 bool has_heredoc_source(std::string_view text) {
   for (std::size_t at = text.find("source"); at != std::string_view::npos; at = text.find("source", at + 1)) {
     std::size_t i = at + 6;
@@ -561,7 +561,7 @@ void extract_independent_module(UnitResult& result, const std::set<std::string>&
   result.module.reset();
 }
 
-/// Whether `module` calls none of the scanned modules.
+/// Return whether `module` calls none of the scanned modules.
 bool calls_no_scanned_module(const TerraformModule& module, const std::set<std::string>& scanned) {
   for (const LocalModuleCall& call : local_module_calls(module)) {
     if (scanned.count(call.directory)) return false;
@@ -570,8 +570,8 @@ bool calls_no_scanned_module(const TerraformModule& module, const std::set<std::
 }
 
 /// Read every unit on the worker pool. A Terraform module is joined when its last file
-/// is read; one that `callees` rules out as a call target and that calls no scanned
-/// module is extracted at once (`scanned`: every module directory of the scan).
+/// is read. If `callees` rules it out as a call target and it calls no module of
+/// `scanned` (every module directory of the scan), it is extracted at once.
 void run_units(const std::vector<Unit>& units, const ScanOptions& options, const std::set<std::string>& scanned,
                const std::optional<std::set<std::string>>& callees, std::vector<UnitResult>& results) {
   results.resize(units.size());

@@ -1,9 +1,9 @@
 #!/bin/sh
 # The parse shortcuts change nothing: identities and findings are the same with them
-# on and off (--no-prefilter), and with one worker thread, over the whole fixture tree
-# and over each fixture on its own (one fixture's escaped module sources turn the
-# Terraform shortcut off for any scan that includes it). Diagnostics may differ,
-# because a document that is not parsed reports no syntax error.
+# on and off (--no-prefilter), and with one worker thread. This holds over the whole
+# fixture tree and over each fixture on its own, because one fixture's escaped module
+# sources turn the Terraform shortcut off for any scan that includes it. Diagnostics
+# may differ, because a document that is not parsed reports no syntax error.
 set -eu
 nhiscan=$1
 source_tree=$2
