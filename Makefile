@@ -34,11 +34,13 @@ package: build
 	@command -v dpkg-shlibdeps >/dev/null || { echo "nhiscan: install dpkg-dev to build the package"; exit 1; }
 	@cd $(BUILD_DIR) && cpack -G DEB
 
-# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer, then a scan
+# of the corpus (when present) with that build.
 sanitize: test-deps
 	@test -f build-asan/CMakeCache.txt || cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DNHISCAN_SANITIZE=ON >/dev/null
 	@cmake --build build-asan -j$(JOBS)
 	ctest --test-dir build-asan --output-on-failure --no-tests=error -j$(JOBS)
+	@scripts/sanitize_corpus.sh build-asan/nhiscan $(CORPUS)
 
 corpus: test-deps build
 	@scripts/corpus.sh $(BUILD_DIR)/nhiscan $(CORPUS)

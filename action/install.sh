@@ -31,12 +31,12 @@ as_root() {
 }
 
 # The development packages pull in the shared libraries under whatever name the
-# distribution release gives them (libyaml-cpp0.7 on Debian 12, 0.8 on later ones).
+# distribution release gives them (libtomlplusplus3 on Debian 12, for example).
 install_runtime_libraries() {
   echo "nhiscan action: installing the shared libraries nhiscan needs" >&2
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    libyaml-cpp-dev libtomlplusplus-dev libboost-filesystem-dev >/dev/null
+    libyaml-dev libtomlplusplus-dev libboost-filesystem-dev >/dev/null
 }
 
 if [ -x "$binary" ]; then

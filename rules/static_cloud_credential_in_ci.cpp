@@ -55,14 +55,15 @@ class StaticCloudCredentialInCi : public Rule {
       const char* name = cloud_name(cloud);
       const std::string system = detail("system").empty() ? "CI" : detail("system");
       const std::string job = detail("job");
-      const std::vector<std::string_view> secret_list = split(detail("secrets"), ',');
+      // split() returns views, so the string it splits must outlive them.
+      const std::string secrets = detail("secrets");
+      const std::vector<std::string_view> secret_list = split(secrets, ',');
 
       std::string message = system + " ";
       message += job.empty() ? std::string("workflow") : "job '" + job + "'";
       if (!observation.subject.empty() && observation.subject != job) message += " (" + observation.subject + ")";
       message += " logs in to " + std::string(name ? name : cloud.c_str()) + " with a static, long-lived key";
       const std::string inputs = detail("inputs");
-      const std::string secrets = detail("secrets");
       if (!secrets.empty()) message += " from secret " + replace_all(secrets, ",", ", ");
       if (!inputs.empty()) message += " (" + replace_all(inputs, ",", ", ") + ")";
       if (detail("federated_too") == "true") {

@@ -66,6 +66,9 @@ Options:
       --inventory FILE   ownership inventory (default: nhi-inventory.toml at the root)
   -j, --jobs N           worker threads (default: one per CPU)
       --max-file-size N  skip files larger than N bytes (default: 8388608)
+      --max-line-length N
+                         skip files with a line longer than N bytes (default:
+                         1048576); other limits are set in .nhiscan.toml [limits]
       --category NAME    SARIF automationDetails category (default: nhiscan)
       --no-prefilter     parse every YAML document, even kinds that hold no identity
       --no-color         never colour the output (the default when NO_COLOR is set
@@ -95,7 +98,8 @@ struct Options {
   std::string root;
   std::string inventory;
   unsigned jobs = 0;
-  uintmax_t max_file_size = 8u << 20;
+  std::optional<uintmax_t> max_file_size;  // set: overrides the configuration
+  std::optional<uint32_t> max_line_length;
   std::string category = "nhiscan";
   bool prefilter = true;
   bool no_color = false;
@@ -197,6 +201,15 @@ Options parse_arguments(const std::vector<std::string>& arguments, bool& exit_no
         options.max_file_size = std::stoull(text);
       } catch (const std::exception&) {
         throw UsageError("--max-file-size needs a number of bytes, got '" + text + "'");
+      }
+    } else if (argument == "--max-line-length") {
+      const std::string text = value(argument);
+      try {
+        const unsigned long long length = std::stoull(text);
+        if (length == 0 || length > UINT32_MAX) throw std::out_of_range(text);
+        options.max_line_length = static_cast<uint32_t>(length);
+      } catch (const std::exception&) {
+        throw UsageError("--max-line-length needs a number of bytes from 1 to 4294967295, got '" + text + "'");
       }
     } else if (argument == "--no-prefilter") {
       options.prefilter = false;
@@ -347,7 +360,6 @@ int run_cli(const std::vector<std::string>& arguments) {
   scan.root = find_scan_root(scan.paths, options.root, root_notes);
   scan.jobs = options.jobs;
   scan.excludes = options.excludes;
-  scan.limits.max_file_size = options.max_file_size;
   scan.prefilter = options.prefilter;
   if (!options.inventory.empty()) {
     std::ifstream probe(options.inventory);
@@ -376,6 +388,8 @@ int run_cli(const std::vector<std::string>& arguments) {
     if (!config) return report_errors(errors);
     apply_config(*config, scan);
   }
+  if (options.max_file_size) scan.limits.max_file_size = *options.max_file_size;
+  if (options.max_line_length) scan.limits.max_line_length = *options.max_line_length;
 
   std::optional<Baseline> baseline;
   if (!options.baseline.empty()) {
@@ -405,6 +419,7 @@ int run_cli(const std::vector<std::string>& arguments) {
     scan.progress = [&progress](std::size_t files_read, std::size_t files_total) {
       progress.update(files_read, files_total);
     };
+    scan.stage = [&progress](const std::string& text) { progress.stage(text); };
     result = run_scan(scan);
   }
   for (Diagnostic& note : root_notes) result.diagnostics.insert(result.diagnostics.begin(), note);
@@ -449,37 +464,40 @@ int run_cli(const std::vector<std::string>& arguments) {
   report.color = to_terminal && !options.no_color && !(no_color && *no_color);
   report.category = options.category;
 
-  std::ostringstream rendered;
-  if (inventory) {
-    if (options.format == "json") {
-      write_json(rendered, result, report);
-    } else if (options.format == "csv") {
-      write_inventory_csv(rendered, result);
+  // Reports are written straight to their file or stream: a large scan's report would
+  // otherwise be held in memory twice.
+  const auto render = [&](std::ostream& rendered) {
+    if (inventory) {
+      if (options.format == "json") {
+        write_json(rendered, result, report);
+      } else if (options.format == "csv") {
+        write_inventory_csv(rendered, result);
+      } else if (options.format == "markdown") {
+        write_inventory_markdown(rendered, result);
+      } else {
+        write_inventory_text(rendered, result, report);
+      }
     } else if (options.format == "markdown") {
-      write_inventory_markdown(rendered, result);
+      write_markdown(rendered, result);
+    } else if (options.format == "github") {
+      write_github(rendered, result);
+    } else if (options.format == "sarif") {
+      write_sarif(rendered, result, report);
+    } else if (options.format == "json") {
+      write_json(rendered, result, report);
     } else {
-      write_inventory_text(rendered, result, report);
+      write_text(rendered, result, report);
     }
-  } else if (options.format == "markdown") {
-    write_markdown(rendered, result);
-  } else if (options.format == "github") {
-    write_github(rendered, result);
-  } else if (options.format == "sarif") {
-    write_sarif(rendered, result, report);
-  } else if (options.format == "json") {
-    write_json(rendered, result, report);
-  } else {
-    write_text(rendered, result, report);
-  }
+  };
 
   if (!options.write_baseline.empty() && !write_to(options.write_baseline, render_baseline(result))) {
     std::cerr << "nhiscan: cannot write " << options.write_baseline << "\n";
     return 2;
   }
   if (!options.sarif.empty()) {
-    std::ostringstream sarif;
-    write_sarif(sarif, result, report);
-    if (!write_to(options.sarif, sarif.str())) {
+    std::ofstream sarif(options.sarif, std::ios::binary | std::ios::trunc);
+    if (sarif) write_sarif(sarif, result, report);
+    if (!sarif.flush()) {
       std::cerr << "nhiscan: cannot write " << options.sarif << "\n";
       return 2;
     }
@@ -493,12 +511,14 @@ int run_cli(const std::vector<std::string>& arguments) {
     }
   }
   if (!options.output.empty()) {
-    if (!write_to(options.output, rendered.str())) {
+    std::ofstream output(options.output, std::ios::binary | std::ios::trunc);
+    if (output) render(output);
+    if (!output.flush()) {
       std::cerr << "nhiscan: cannot write " << options.output << "\n";
       return 2;
     }
   } else if (!(options.quiet && !failed)) {
-    std::cout << rendered.str();
+    render(std::cout);
   }
   if (options.command == "inventory") return 0;
   return failed ? 1 : 0;

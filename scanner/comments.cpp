@@ -58,6 +58,8 @@ std::size_t block_scalar_owner(std::string_view content) {
 
 std::vector<Comment> yaml_comments(const SourceText& source) {
   std::vector<Comment> comments;
+  // Most generated manifests have no comment at all.
+  if (source.text().find('#') == std::string::npos) return comments;
   std::size_t block_owner = std::string_view::npos;  // inside a block scalar when set
   char open_quote = 0;                                 // inside a multi-line quoted scalar
 

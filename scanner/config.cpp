@@ -28,7 +28,7 @@ class ConfigReader {
   void read(const toml::table& table, Config& config) {
     config.path = path_;
     expect_keys(table, "", {"version", "metadata", "review", "credentials", "rules", "owners", "paths", "exceptions",
-                            "exception", "inventory"});
+                            "exception", "inventory", "limits"});
     if (const toml::node* version = table.get("version")) {
       const auto* number = version->as_integer();
       if (!number || number->get() != 1) error(*version, "'version' must be the integer 1");
@@ -56,6 +56,7 @@ class ConfigReader {
       boolean(*exceptions, "require-approver", "exceptions", config.policy.require_approver);
     }
     if (const toml::node* list = table.get("exception")) read_exceptions(*list, config);
+    if (const toml::table* limits = section(table, "limits")) read_limits(*limits, config.limits);
     if (const toml::table* inventory = section(table, "inventory")) {
       expect_keys(*inventory, "inventory", {"file"});
       if (const toml::node* file = inventory->get("file")) {
@@ -109,6 +110,34 @@ class ConfigReader {
       return;
     }
     out = number->get();
+  }
+
+  /// Read the limit `key`, an integer from 1 to `maximum` in `unit`.
+  void limit(const toml::table& table, const char* key, int64_t maximum, const char* unit,
+             std::optional<uint64_t>& out) {
+    const toml::node* node = table.get(key);
+    if (!node) return;
+    const auto* number = node->as_integer();
+    if (!number || number->get() <= 0 || number->get() > maximum) {
+      error(*node, std::string("[limits] ") + key + " must be an integer from 1 to " + std::to_string(maximum) +
+                       " (" + unit + ")");
+      return;
+    }
+    out = static_cast<uint64_t>(number->get());
+  }
+
+  void read_limits(const toml::table& limits, ConfigLimits& out) {
+    expect_keys(limits, "limits", {"max-file-size", "max-line-length", "max-yaml-depth", "max-yaml-nodes",
+                                   "max-hcl-depth", "max-documents"});
+    constexpr int64_t kMaxBytes = int64_t{1} << 32;  // larger files are not configuration
+    limit(limits, "max-file-size", kMaxBytes, "bytes", out.max_file_size);
+    limit(limits, "max-line-length", kMaxBytes - 1, "bytes", out.max_line_length);
+    // The YAML extent pass and the HCL converter recurse once per level, so the
+    // nesting limits stay far below what a thread's stack holds.
+    limit(limits, "max-yaml-depth", 500, "levels", out.max_yaml_depth);
+    limit(limits, "max-hcl-depth", 500, "levels", out.max_hcl_depth);
+    limit(limits, "max-yaml-nodes", 100'000'000, "nodes per document", out.max_yaml_nodes);
+    limit(limits, "max-documents", 1'000'000, "YAML documents per file", out.max_documents);
   }
 
   void boolean(const toml::table& table, const char* key, const char* section, bool& out) {

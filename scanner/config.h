@@ -34,6 +34,16 @@ struct ExceptionPolicy {
   bool require_approver = false;
 };
 
+/// Input limits set in the `[limits]` table; unset ones keep their defaults.
+struct ConfigLimits {
+  std::optional<uint64_t> max_file_size;    // bytes
+  std::optional<uint64_t> max_line_length;  // bytes
+  std::optional<uint64_t> max_yaml_depth;   // nesting levels
+  std::optional<uint64_t> max_yaml_nodes;   // nodes per document
+  std::optional<uint64_t> max_hcl_depth;    // nesting levels of blocks and expressions
+  std::optional<uint64_t> max_documents;    // YAML documents per file
+};
+
 struct Config {
   std::string path;  // relative to the scan root, for locations
   KeySynonyms synonyms;
@@ -44,6 +54,7 @@ struct Config {
   std::vector<ConfigException> exceptions;
   ExceptionPolicy policy;
   std::string inventory_file;  // absolute, empty for the default
+  ConfigLimits limits;
 };
 
 /// `.nhiscan.toml` in `start` or the nearest directory above it; empty when none.

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "scanner/sort.h"
 #include "scanner/text.h"
 
 namespace nhiscan {
@@ -86,7 +87,7 @@ bool by_location(const Identity& a, const Identity& b) {
 }  // namespace
 
 void merge_identities(std::vector<Identity>& identities) {
-  std::stable_sort(identities.begin(), identities.end(), by_location);
+  stable_sort_large(identities, by_location);
 
   // Declarations by id and by alias.
   std::map<std::string, std::vector<std::size_t>> declared;
@@ -194,7 +195,7 @@ void merge_identities(std::vector<Identity>& identities) {
       identity.location = first;
     }
   }
-  std::stable_sort(identities.begin(), identities.end(), by_location);
+  stable_sort_large(identities, by_location);
 }
 
 void correlate(std::vector<Identity>& identities) {

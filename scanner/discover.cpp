@@ -3,8 +3,12 @@
 #include <boost/filesystem.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
+#include <memory>
 #include <set>
+#include <thread>
+#include <tuple>
 
 #include "scanner/text.h"
 
@@ -148,25 +152,24 @@ std::string find_scan_root(const std::vector<std::string>& paths, const std::str
   return generic(probe);
 }
 
-Discovery discover(const std::vector<std::string>& paths, const std::string& root_text,
-                   const DiscoveryOptions& options) {
-  Discovery result;
-  const fs::path root(root_text);
-  result.root = root_text;
-  std::set<std::string> seen;
-  std::map<std::string, bool> chart_cache;
-  const auto chart_in = [&](const fs::path& directory) {
-    const auto [it, inserted] = chart_cache.emplace(generic(directory), false);
-    if (inserted) it->second = has_chart(directory);
-    return it->second;
-  };
+namespace {
 
-  const auto consider = [&](const fs::path& path, const std::string& relative) {
-    if (excluded(relative, options.excludes)) return;
+/// A walker of part of a tree, with its own Discovery and caches, so that several can
+/// run at once.
+class Walker {
+ public:
+  Walker(const fs::path& root, const std::string& root_text, const DiscoveryOptions& options)
+      : root_(root), root_prefix_(root_text == "/" ? root_text : root_text + "/"), options_(options) {}
+
+  Discovery& result() { return result_; }
+
+  /// Consider one file (a regular file, link, FIFO, device, ...) at `path`.
+  void consider(const fs::path& path, const std::string& relative) {
+    if (excluded(relative, options_.excludes)) return;
     boost::system::error_code error;
     const fs::file_status status = fs::symlink_status(path, error);
     if (error) {
-      result.diagnostics.push_back({Diagnostic::Level::warning, relative, 0, "cannot read: " + error.message()});
+      result_.diagnostics.push_back({Diagnostic::Level::warning, relative, 0, "cannot read: " + error.message()});
       return;
     }
     if (fs::is_symlink(status)) return;  // links inside walked trees are never followed
@@ -175,75 +178,53 @@ Discovery discover(const std::vector<std::string>& paths, const std::string& roo
     FileKind kind;
     const fs::path directory = path.parent_path();
     const bool chart_here = chart_in(directory);
-    bool chart_above = false;
-    for (fs::path dir = directory; !dir.empty() && is_inside(dir, root); dir = dir.parent_path()) {
-      if (dir != directory && chart_in(dir)) {
-        chart_above = true;
-        break;
-      }
-      if (dir == root) break;
-    }
+    const bool chart_above = chart_above_of(directory);
     if (!classify_path(relative, chart_here, chart_above, kind)) return;
-    if (!seen.insert(relative).second) return;
 
     const uintmax_t size = fs::file_size(path, error);
     if (error) {
-      result.diagnostics.push_back({Diagnostic::Level::warning, relative, 0, "cannot read: " + error.message()});
+      result_.diagnostics.push_back({Diagnostic::Level::warning, relative, 0, "cannot read: " + error.message()});
       return;
     }
-    if (size > options.max_file_size) {
-      result.diagnostics.push_back({Diagnostic::Level::warning, relative, 0,
-                                    "file is larger than the limit of " + std::to_string(options.max_file_size) +
-                                        " bytes; skipped (see --max-file-size)"});
+    if (size > options_.max_file_size) {
+      result_.diagnostics.push_back({Diagnostic::Level::warning, relative, 0,
+                                     "file is larger than the limit of " + std::to_string(options_.max_file_size) +
+                                         " bytes; skipped (see --max-file-size)"});
       return;
     }
-    result.files.push_back({generic(path), relative, kind, size});
-  };
+    result_.files.push_back({generic(path), relative, kind, size});
+  }
 
-  for (const std::string& argument : paths) {
-    const fs::path given(argument);
+  /// Return whether the walk enters the directory at `path`.
+  bool enters(const fs::path& path, const std::string& relative) const {
+    return !kSkippedDirectories.count(path.filename().string()) && !excluded(relative, options_.excludes);
+  }
+
+  std::string relative(const fs::path& path) const {
+    // The walk starts from a normalised path inside the root and appends entry names
+    // (never "." or ".."), so the relative path is what follows the root's prefix.
+    const std::string& text = path.native();
+    const bool plain = starts_with(text, root_prefix_) && text.find("/./") == std::string::npos &&
+                       text.find("/../") == std::string::npos;
+    return plain ? text.substr(root_prefix_.size()) : relative_to(path, root_);
+  }
+
+  /// Walk everything below `start`; `argument` names it in diagnostics.
+  void walk(const fs::path& start, const std::string& argument) {
     boost::system::error_code error;
-    const fs::file_status status = fs::symlink_status(given, error);
-    if (error || !fs::exists(status)) {
-      result.diagnostics.push_back({Diagnostic::Level::error, argument, 0, "path not found"});
-      continue;
-    }
-
-    fs::path start = absolute_normal(given);
-    if (fs::is_symlink(status) && !is_inside(start, root)) {
-      result.diagnostics.push_back({Diagnostic::Level::warning, argument, 0,
-                                    "symbolic link points outside the scan root; skipped"});
-      continue;
-    }
-    if (!is_inside(start, root)) {
-      result.diagnostics.push_back({Diagnostic::Level::error, argument, 0,
-                                    "path is outside the scan root " + root_text + "; use --root"});
-      continue;
-    }
-
-    if (fs::is_regular_file(start, error)) {
-      result.explicit_files.push_back(relative_to(start, root));
-      consider(start, relative_to(start, root));
-      continue;
-    }
-    if (!fs::is_directory(start, error)) continue;
-
     // The recursive iterator does not follow directory links by default, so link loops
     // cannot trap the walk.
     fs::recursive_directory_iterator it(start, fs::directory_options::skip_permission_denied, error), end;
     if (error) {
-      result.diagnostics.push_back({Diagnostic::Level::warning, argument, 0, "cannot read directory: " + error.message()});
-      continue;
+      result_.diagnostics.push_back({Diagnostic::Level::warning, argument, 0, "cannot read directory: " + error.message()});
+      return;
     }
     while (it != end) {
-      const fs::path path = it->path();
-      const std::string relative = relative_to(path, root);
+      const fs::path& path = it->path();
+      const std::string relative = this->relative(path);
       const fs::file_status status = it->symlink_status(error);
       if (!error && fs::is_directory(status)) {
-        const std::string name = path.filename().string();
-        if (kSkippedDirectories.count(name) || excluded(relative, options.excludes)) {
-          it.disable_recursion_pending();
-        }
+        if (!enters(path, relative)) it.disable_recursion_pending();
       } else if (!error) {
         consider(path, relative);
       }
@@ -251,7 +232,7 @@ Discovery discover(const std::vector<std::string>& paths, const std::string& roo
       if (error) {
         // Report and leave the directory that failed; stop if even that fails, so a
         // broken directory cannot keep the walk turning in place.
-        result.diagnostics.push_back({Diagnostic::Level::warning, relative, 0, "cannot read directory: " + error.message()});
+        result_.diagnostics.push_back({Diagnostic::Level::warning, relative, 0, "cannot read directory: " + error.message()});
         error.clear();
         if (it.depth() == 0) break;
         it.pop(error);
@@ -260,8 +241,135 @@ Discovery discover(const std::vector<std::string>& paths, const std::string& roo
     }
   }
 
-  std::sort(result.files.begin(), result.files.end(),
-            [](const DiscoveredFile& a, const DiscoveredFile& b) { return a.relative < b.relative; });
+ private:
+  bool chart_in(const fs::path& directory) {
+    const auto [it, inserted] = chart_cache_.emplace(generic(directory), false);
+    if (inserted) it->second = has_chart(directory);
+    return it->second;
+  }
+
+  // Whether a directory above `directory`, up to the root, contains a Chart.yaml.
+  bool chart_above_of(const fs::path& directory) {
+    const auto [it, inserted] = chart_above_cache_.emplace(generic(directory), false);
+    if (!inserted) return it->second;
+    bool above = false;
+    for (fs::path dir = directory; !dir.empty() && is_inside(dir, root_); dir = dir.parent_path()) {
+      if (dir != directory && chart_in(dir)) {
+        above = true;
+        break;
+      }
+      if (dir == root_) break;
+    }
+    it->second = above;
+    return above;
+  }
+
+  const fs::path root_;
+  const std::string root_prefix_;
+  const DiscoveryOptions& options_;
+  Discovery result_;
+  std::map<std::string, bool> chart_cache_;
+  std::map<std::string, bool> chart_above_cache_;
+};
+
+}  // namespace
+
+Discovery discover(const std::vector<std::string>& paths, const std::string& root_text,
+                   const DiscoveryOptions& options) {
+  const fs::path root(root_text);
+  Walker main(root, root_text, options);
+  // Directories below the given ones, each walked on its own by the worker threads.
+  std::vector<std::pair<fs::path, std::string>> subtrees;
+
+  for (const std::string& argument : paths) {
+    const fs::path given(argument);
+    boost::system::error_code error;
+    const fs::file_status status = fs::symlink_status(given, error);
+    if (error || !fs::exists(status)) {
+      main.result().diagnostics.push_back({Diagnostic::Level::error, argument, 0, "path not found"});
+      continue;
+    }
+
+    fs::path start = absolute_normal(given);
+    if (fs::is_symlink(status) && !is_inside(start, root)) {
+      main.result().diagnostics.push_back({Diagnostic::Level::warning, argument, 0,
+                                           "symbolic link points outside the scan root; skipped"});
+      continue;
+    }
+    if (!is_inside(start, root)) {
+      main.result().diagnostics.push_back({Diagnostic::Level::error, argument, 0,
+                                           "path is outside the scan root " + root_text + "; use --root"});
+      continue;
+    }
+
+    if (fs::is_regular_file(start, error)) {
+      main.result().explicit_files.push_back(relative_to(start, root));
+      main.consider(start, relative_to(start, root));
+      continue;
+    }
+    if (!fs::is_directory(start, error)) continue;
+
+    // The entries of the directory itself; its subdirectories are walked below.
+    fs::directory_iterator it(start, fs::directory_options::skip_permission_denied, error), end;
+    if (error) {
+      main.result().diagnostics.push_back({Diagnostic::Level::warning, argument, 0,
+                                           "cannot read directory: " + error.message()});
+      continue;
+    }
+    for (; it != end; it.increment(error)) {
+      if (error) {
+        main.result().diagnostics.push_back({Diagnostic::Level::warning, argument, 0,
+                                             "cannot read directory: " + error.message()});
+        break;
+      }
+      const fs::path& path = it->path();
+      const std::string relative = main.relative(path);
+      boost::system::error_code entry_error;
+      const fs::file_status entry = it->symlink_status(entry_error);
+      if (entry_error) continue;
+      if (fs::is_directory(entry)) {
+        if (main.enters(path, relative)) subtrees.emplace_back(path, relative);
+      } else {
+        main.consider(path, relative);
+      }
+    }
+  }
+
+  std::vector<std::unique_ptr<Walker>> walkers;
+  for (std::size_t i = 0; i < subtrees.size(); ++i) walkers.push_back(std::make_unique<Walker>(root, root_text, options));
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i = next.fetch_add(1); i < subtrees.size(); i = next.fetch_add(1)) {
+      walkers[i]->walk(subtrees[i].first, subtrees[i].second);
+    }
+  };
+  const unsigned threads = std::min<unsigned>(std::max(1u, options.jobs), static_cast<unsigned>(subtrees.size()));
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back(work);
+  work();
+  for (std::thread& thread : pool) thread.join();
+
+  Discovery result = std::move(main.result());
+  result.root = root_text;
+  for (const auto& walker : walkers) {
+    Discovery& part = walker->result();
+    for (DiscoveredFile& file : part.files) result.files.push_back(std::move(file));
+    for (Diagnostic& diagnostic : part.diagnostics) result.diagnostics.push_back(std::move(diagnostic));
+  }
+  // Overlapping arguments reach some files twice: report each problem once.
+  std::set<std::tuple<std::string, uint32_t, std::string>> reported;
+  result.diagnostics.erase(std::remove_if(result.diagnostics.begin(), result.diagnostics.end(),
+                                          [&](const Diagnostic& diagnostic) {
+                                            return !reported.emplace(diagnostic.file, diagnostic.line, diagnostic.message)
+                                                        .second;
+                                          }),
+                           result.diagnostics.end());
+  // A file reached through two overlapping arguments is kept once.
+  std::stable_sort(result.files.begin(), result.files.end(),
+                   [](const DiscoveredFile& a, const DiscoveredFile& b) { return a.relative < b.relative; });
+  result.files.erase(std::unique(result.files.begin(), result.files.end(),
+                                 [](const DiscoveredFile& a, const DiscoveredFile& b) { return a.relative == b.relative; }),
+                     result.files.end());
   return result;
 }
 

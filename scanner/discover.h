@@ -37,6 +37,7 @@ struct DiscoveredFile {
 struct DiscoveryOptions {
   std::vector<std::string> excludes;  // globs over relative paths; a directory's name matches too
   uintmax_t max_file_size = 8u << 20;
+  unsigned jobs = 1;  // directories walked at once
 };
 
 struct Discovery {

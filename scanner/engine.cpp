@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -21,6 +22,7 @@
 #include "scanner/extract/terraform.h"
 #include "scanner/governance.h"
 #include "scanner/inventory_file.h"
+#include "scanner/sort.h"
 #include "scanner/text.h"
 
 namespace nhiscan {
@@ -36,6 +38,9 @@ struct UnitResult {
   /// Known secret formats found in the raw text of the module's files, attached to an
   /// identity (or given one of their own) once every module has been extracted.
   std::vector<std::pair<const TerraformFile*, std::vector<SecretMatch>>> secret_matches;
+  /// Files of a module extracted in the first phase, kept (without their parse) only
+  /// for their secret matches.
+  std::vector<std::unique_ptr<TerraformFile>> kept_files;
 };
 
 struct Unit {
@@ -65,7 +70,7 @@ std::optional<SourceText> read_source(const DiscoveredFile& file, const ScanOpti
     return std::nullopt;
   }
 
-  DecodedSource decoded = decode_source(bytes);
+  DecodedSource decoded = decode_source_in_place(std::move(bytes));
   if (!decoded.ok) {
     // A binary file under a configuration name is worth a look: say so.
     diagnostics.push_back({Diagnostic::Level::warning, file.relative, 0, decoded.problem + "; skipped"});
@@ -76,7 +81,17 @@ std::optional<SourceText> read_source(const DiscoveredFile& file, const ScanOpti
         decoded.problem_line ? Diagnostic::Level::warning : Diagnostic::Level::note;
     diagnostics.push_back({level, file.relative, decoded.problem_line, decoded.problem});
   }
-  return SourceText(file.relative, std::move(decoded.text));
+  SourceText source(file.relative, std::move(decoded.text));
+  for (uint32_t line = 1; line <= source.line_count(); ++line) {
+    const std::size_t length = source.line(line).size();
+    if (length <= options.limits.max_line_length) continue;
+    diagnostics.push_back({Diagnostic::Level::warning, file.relative, line,
+                           "line is " + std::to_string(length) + " bytes long, more than the limit of " +
+                               std::to_string(options.limits.max_line_length) +
+                               " bytes; file skipped (see --max-line-length)"});
+    return std::nullopt;
+  }
+  return source;
 }
 
 /// Exceptions written in a file's comments, with the region each one covers.
@@ -317,45 +332,64 @@ void process_gitlab_pipeline(const Unit& unit, const ScanOptions& options, UnitR
   for (const auto& one : loaded) add_secrets(*one, result.out);
 }
 
-void process_terraform(const Unit& unit, const ScanOptions& options, UnitResult& result) {
+/// The output of reading one Terraform file. The files of a module are read in
+/// parallel and joined into its UnitResult in file order.
+struct TerraformFileResult {
+  ExtractOutput out;
+  std::vector<InlineException> exceptions;
+  FileSummary summary;
+  std::unique_ptr<TerraformFile> parsed;  // null for skipped files and .tfvars
+  std::vector<SecretMatch> secret_matches;
+};
+
+void process_terraform_file(const DiscoveredFile& file, const ScanOptions& options, TerraformFileResult& result) {
+  FileSummary& summary = result.summary;
+  summary.path = file.relative;
+  summary.kind = file.kind;
+  auto source = read_source(file, options, result.out.diagnostics);
+  if (!source) {
+    summary.skipped = true;
+    return;
+  }
+
+  auto parsed = std::make_unique<TerraformFile>();
+  parsed->source = std::move(*source);
+  if (file.kind == FileKind::terraform_json) {
+    parsed->hcl = parse_terraform_json(parsed->source, options.limits.hcl, result.out.diagnostics);
+  } else {
+    parsed->hcl = parse_hcl(parsed->source, options.limits.hcl, result.out.diagnostics);
+  }
+  std::vector<Span> spans;
+  add_block_spans(parsed->hcl.blocks, spans);
+  parsed->comments = CommentIndex(parsed->source, hcl_comments(parsed->hcl), std::move(spans));
+  result.exceptions = read_exceptions(parsed->source, parsed->comments, result.out.diagnostics);
+  summary.documents = summary.parsed_documents = 1;
+
+  std::vector<SecretMatch> matches = find_secret_formats(parsed->source.text());
+  // .tfvars files hold values, not declarations; they are read for syntax, comments
+  // and literal secrets.
+  if (file.kind == FileKind::terraform_vars) {
+    extract_tfvars_secrets(parsed->source, parsed->hcl, result.out);
+    add_unowned_secrets(parsed->source, matches, result.out);
+    return;
+  }
+  result.secret_matches = std::move(matches);
+  result.parsed = std::move(parsed);
+}
+
+/// Join the files of a Terraform module, in file order, into the unit's result.
+void join_terraform_files(const Unit& unit, std::vector<TerraformFileResult>& files, UnitResult& result) {
   result.module = std::make_unique<TerraformModule>();
-  TerraformModule& module = *result.module;
-  module.directory = unit.directory;
-  auto& secret_matches = result.secret_matches;
-  for (const DiscoveredFile* file : unit.files) {
-    FileSummary summary;
-    summary.path = file->relative;
-    summary.kind = file->kind;
-    auto source = read_source(*file, options, result.out.diagnostics);
-    if (!source) {
-      summary.skipped = true;
-      result.files.push_back(summary);
-      continue;
-    }
-    auto parsed = std::make_unique<TerraformFile>();
-    parsed->source = std::move(*source);
-    if (file->kind == FileKind::terraform_json) {
-      parsed->hcl = parse_terraform_json(parsed->source, options.limits.hcl, result.out.diagnostics);
-    } else {
-      parsed->hcl = parse_hcl(parsed->source, options.limits.hcl, result.out.diagnostics);
-    }
-    std::vector<Span> spans;
-    add_block_spans(parsed->hcl.blocks, spans);
-    parsed->comments = CommentIndex(parsed->source, hcl_comments(parsed->hcl), std::move(spans));
-    auto exceptions = read_exceptions(parsed->source, parsed->comments, result.out.diagnostics);
-    for (auto& exception : exceptions) result.exceptions.push_back(std::move(exception));
-    summary.documents = summary.parsed_documents = 1;
-    result.files.push_back(summary);
-    std::vector<SecretMatch> matches = find_secret_formats(parsed->source.text());
-    // .tfvars files hold values, not declarations; they are read for syntax, comments
-    // and literal secrets.
-    if (file->kind == FileKind::terraform_vars) {
-      extract_tfvars_secrets(parsed->source, parsed->hcl, result.out);
-      add_unowned_secrets(parsed->source, matches, result.out);
-      continue;
-    }
-    secret_matches.emplace_back(parsed.get(), std::move(matches));
-    module.files.push_back(std::move(parsed));
+  result.module->directory = unit.directory;
+  for (TerraformFileResult& file : files) {
+    for (Identity& identity : file.out.identities) result.out.identities.push_back(std::move(identity));
+    for (Observation& observation : file.out.observations) result.out.observations.push_back(std::move(observation));
+    for (Diagnostic& diagnostic : file.out.diagnostics) result.out.diagnostics.push_back(std::move(diagnostic));
+    for (InlineException& exception : file.exceptions) result.exceptions.push_back(std::move(exception));
+    result.files.push_back(std::move(file.summary));
+    if (!file.parsed) continue;
+    result.secret_matches.emplace_back(file.parsed.get(), std::move(file.secret_matches));
+    result.module->files.push_back(std::move(file.parsed));
   }
 }
 
@@ -420,17 +454,15 @@ void extract_module_calls(const std::map<std::string, const TerraformModule*>& m
 /// calls; declarations of it that no call creates (a count or for_each that every
 /// call leaves empty, or no call reaching it, as in a cycle) are extracted as written,
 /// so that every declaration appears at least once.
-void extract_terraform_units(std::vector<UnitResult>& results, unsigned jobs) {
+void extract_terraform_units(std::vector<UnitResult>& results, unsigned jobs, const std::set<std::string>& scanned) {
   std::map<std::string, const TerraformModule*> modules;
   std::vector<std::size_t> terraform;
-  auto scanned = std::make_shared<std::set<std::string>>();
   for (std::size_t i = 0; i < results.size(); ++i) {
     if (!results[i].module) continue;
     modules[results[i].module->directory] = results[i].module.get();
-    scanned->insert(results[i].module->directory);
     terraform.push_back(i);
   }
-  for (const std::size_t index : terraform) results[index].module->scanned_modules = scanned.get();
+  for (const std::size_t index : terraform) results[index].module->scanned_modules = &scanned;
   std::set<std::string> called;
   for (const auto& [directory, module] : modules) {
     for (const LocalModuleCall& call : local_module_calls(*module)) {
@@ -573,57 +605,181 @@ std::vector<Unit> make_units(const Discovery& discovery, const ScanOptions& opti
   return units;
 }
 
-void run_units(const std::vector<Unit>& units, const ScanOptions& options, std::vector<UnitResult>& results) {
-  results.resize(units.size());
-  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(units.size(), 1)));
-
-  // Biggest units first, so that one large file does not finish last on its own.
-  std::vector<std::size_t> order(units.size());
-  std::vector<uintmax_t> sizes(units.size(), 0);
-  for (std::size_t i = 0; i < units.size(); ++i) {
-    order[i] = i;
-    for (const DiscoveredFile* file : units[i].files) sizes[i] += file->size;
+/// Return whether `text` has `source = <<`, a heredoc where a module source may be.
+bool has_heredoc_source(std::string_view text) {
+  for (std::size_t at = text.find("source"); at != std::string_view::npos; at = text.find("source", at + 1)) {
+    std::size_t i = at + 6;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    if (i >= text.size() || text[i] != '=') continue;
+    ++i;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    if (text.substr(i, 2) == "<<") return true;
   }
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return sizes[a] > sizes[b]; });
+  return false;
+}
 
-  std::size_t files_total = 0;
-  for (const Unit& unit : units) files_total += unit.files.size();
-  std::atomic<std::size_t> files_read{0};
-
-  std::atomic<std::size_t> next{0};
-  const auto work = [&] {
-    while (true) {
-      const std::size_t slot = next.fetch_add(1);
-      if (slot >= order.size()) return;
-      const std::size_t index = order[slot];
-      const Unit& unit = units[index];
-      try {
-        if (unit.terraform) {
-          process_terraform(unit, options, results[index]);
-        } else if (unit.gitlab_pipeline) {
-          process_gitlab_pipeline(unit, options, results[index]);
-        } else if (unit.helm_chart) {
-          process_helm_chart(unit, options, results[index]);
-        } else {
-          process_yaml(*unit.files.front(), options, results[index]);
-        }
-      } catch (const std::exception& error) {
-        // A defect in an extractor must not end the scan: report it against the file.
-        results[index].out.diagnostics.push_back({Diagnostic::Level::error, unit.files.front()->relative, 0,
-                                                  std::string("internal error while reading this file: ") + error.what()});
-      }
-      const std::size_t read = files_read.fetch_add(unit.files.size()) + unit.files.size();
-      if (options.progress) options.progress(read, files_total);
+/// Directories that a local module call in the scan may name: every quoted literal of
+/// a Terraform file that can read as a local path, resolved from its directory. A
+/// superset of the real calls, because a call's source must be a literal string.
+/// nullopt when some file has a literal that cannot be read without decoding it (an
+/// escape) or a heredoc source: then any module may be called.
+std::optional<std::set<std::string>> possible_callees(const std::vector<Unit>& units, const ScanOptions& options) {
+  std::vector<std::pair<const DiscoveredFile*, const std::string*>> files;
+  for (const Unit& unit : units) {
+    if (!unit.terraform) continue;
+    for (const DiscoveredFile* file : unit.files) files.emplace_back(file, &unit.directory);
+  }
+  std::vector<std::set<std::string>> found(files.size());
+  std::atomic<bool> unknown{false};
+  parallel_for(files.size(), options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency()),
+               [&](std::size_t index) {
+    const auto& [file, directory] = files[index];
+    std::ifstream input(file->absolute, std::ios::binary);
+    std::string bytes;
+    bytes.resize(static_cast<std::size_t>(std::min<uintmax_t>(file->size, options.limits.max_file_size)));
+    input.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    bytes.resize(static_cast<std::size_t>(std::max<std::streamsize>(input.gcount(), 0)));
+    const DecodedSource decoded = decode_source_in_place(std::move(bytes));
+    if (!decoded.ok) return;  // not read by the scan either
+    const std::string& text = decoded.text;
+    if (has_heredoc_source(text)) {
+      unknown = true;
+      return;
     }
-  };
-  if (jobs <= 1) {
-    work();
-    return;
+    for (std::size_t quote = text.find('"'); quote != std::string::npos; quote = text.find('"', quote + 1)) {
+      const std::size_t begin = quote + 1;
+      if (begin >= text.size()) break;
+      const char first = text[begin];
+      const bool escape = first == '\\' && begin + 1 < text.size() && (text[begin + 1] == 'u' || text[begin + 1] == 'U');
+      if (first != '.' && !escape) continue;
+      // The literal's end: the next quote that no backslash escapes.
+      std::size_t end = begin;
+      bool backslash = false;
+      while (end < text.size() && text[end] != '"' && text[end] != '\n') {
+        if (text[end] == '\\') {
+          backslash = true;
+          ++end;
+        }
+        ++end;
+      }
+      if (backslash) {
+        unknown = true;
+        return;
+      }
+      const std::string target = resolve_local_source(*directory, text.substr(begin, end - begin));
+      if (!target.empty()) found[index].insert(target == "." ? std::string() : target);
+      quote = std::min(end, text.size() - 1);
+    }
+  });
+  if (unknown) return std::nullopt;
+  std::set<std::string> callees;
+  for (std::set<std::string>& part : found) callees.insert(part.begin(), part.end());
+  return callees;
+}
+
+/// Extract a module that no module of the scan can call and that calls none right
+/// after it is read, as the second phase would, and drop its parse: only what its
+/// secret matches need is kept.
+void extract_independent_module(UnitResult& result, const std::set<std::string>& scanned) {
+  TerraformModule& module = *result.module;
+  module.scanned_modules = &scanned;
+  try {
+    extract_terraform(module, result.out);
+  } catch (const std::exception& error) {
+    result.out.diagnostics.push_back({Diagnostic::Level::error, module.directory, 0,
+                                      std::string("internal error while reading this module: ") + error.what()});
   }
-  std::vector<std::thread> threads;
-  for (unsigned i = 0; i < jobs; ++i) threads.emplace_back(work);
-  for (std::thread& thread : threads) thread.join();
+  std::set<const TerraformFile*> with_matches;
+  for (const auto& [file, matches] : result.secret_matches) {
+    if (!matches.empty()) with_matches.insert(file);
+  }
+  for (std::unique_ptr<TerraformFile>& file : module.files) {
+    if (!with_matches.count(file.get())) continue;
+    file->hcl = HclFile();
+    file->comments = CommentIndex();
+    result.kept_files.push_back(std::move(file));
+  }
+  result.module.reset();
+}
+
+/// Return whether `module` calls none of the scanned modules.
+bool calls_no_scanned_module(const TerraformModule& module, const std::set<std::string>& scanned) {
+  for (const LocalModuleCall& call : local_module_calls(module)) {
+    if (scanned.count(call.directory)) return false;
+  }
+  return true;
+}
+
+/// Read every unit on the worker pool. A Terraform module is joined when its last file
+/// is read. If `callees` rules it out as a call target and it calls no module of
+/// `scanned` (every module directory of the scan), it is extracted at once.
+void run_units(const std::vector<Unit>& units, const ScanOptions& options, const std::set<std::string>& scanned,
+               const std::optional<std::set<std::string>>& callees, std::vector<UnitResult>& results) {
+  results.resize(units.size());
+  std::vector<std::vector<TerraformFileResult>> terraform_files(units.size());
+  std::vector<std::atomic<std::size_t>> unread(units.size());
+  for (std::size_t i = 0; i < units.size(); ++i) unread[i] = units[i].files.size();
+  const auto finish_terraform_unit = [&](std::size_t index) {
+    join_terraform_files(units[index], terraform_files[index], results[index]);
+    UnitResult& result = results[index];
+    if (!options.prefilter || !callees || callees->count(result.module->directory)) return;
+    if (calls_no_scanned_module(*result.module, scanned)) extract_independent_module(result, scanned);
+  };
+
+  // Tasks: one per YAML file and one per Terraform file, so that a large module is
+  // read by several workers. A GitLab pipeline or a Helm chart is read whole by one
+  // task, because its files are extracted together.
+  constexpr std::size_t kWholeUnit = static_cast<std::size_t>(-1);
+  struct Task {
+    std::size_t unit;
+    std::size_t file;  // index within the unit, or kWholeUnit
+    uintmax_t size;
+  };
+  std::vector<Task> tasks;
+  std::size_t files_total = 0;
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    files_total += units[i].files.size();
+    if (units[i].gitlab_pipeline || units[i].helm_chart) {
+      uintmax_t size = 0;
+      for (const DiscoveredFile* file : units[i].files) size += file->size;
+      tasks.push_back({i, kWholeUnit, size});
+      continue;
+    }
+    if (units[i].terraform) terraform_files[i].resize(units[i].files.size());
+    for (std::size_t k = 0; k < units[i].files.size(); ++k) tasks.push_back({i, k, units[i].files[k]->size});
+  }
+  // Biggest first, so that one large file does not finish last on its own.
+  std::stable_sort(tasks.begin(), tasks.end(), [](const Task& a, const Task& b) { return a.size > b.size; });
+
+  std::atomic<std::size_t> files_read{0};
+  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(tasks.size(), 1)));
+  parallel_for(tasks.size(), jobs, [&](std::size_t slot) {
+    const Task& task = tasks[slot];
+    const Unit& unit = units[task.unit];
+    const bool whole = task.file == kWholeUnit;
+    const DiscoveredFile& file = *unit.files[whole ? 0 : task.file];
+    try {
+      if (unit.gitlab_pipeline) {
+        process_gitlab_pipeline(unit, options, results[task.unit]);
+      } else if (unit.helm_chart) {
+        process_helm_chart(unit, options, results[task.unit]);
+      } else if (unit.terraform) {
+        process_terraform_file(file, options, terraform_files[task.unit][task.file]);
+      } else {
+        process_yaml(file, options, results[task.unit]);
+      }
+    } catch (const std::exception& error) {
+      // A defect in an extractor must not end the scan: report it against the file.
+      ExtractOutput& out = unit.terraform ? terraform_files[task.unit][task.file].out : results[task.unit].out;
+      out.diagnostics.push_back({Diagnostic::Level::error, file.relative, 0,
+                                 std::string("internal error while reading this file: ") + error.what()});
+    }
+    if (unit.terraform && --unread[task.unit] == 0) finish_terraform_unit(task.unit);
+    const std::size_t count = whole ? unit.files.size() : 1;
+    const std::size_t read = files_read.fetch_add(count) + count;
+    if (options.progress) options.progress(read, files_total);
+  });
 }
 
 /// Point each finding at the declarations its identity is connected to (the account of
@@ -674,6 +830,13 @@ void apply_config(const Config& config, ScanOptions& options) {
   options.configured_exceptions = config.exceptions;
   options.exception_policy = config.policy;
   if (options.inventory_file.empty()) options.inventory_file = config.inventory_file;
+  const ConfigLimits& limits = config.limits;
+  if (limits.max_file_size) options.limits.max_file_size = *limits.max_file_size;
+  if (limits.max_line_length) options.limits.max_line_length = static_cast<uint32_t>(*limits.max_line_length);
+  if (limits.max_yaml_depth) options.limits.yaml.max_depth = static_cast<uint32_t>(*limits.max_yaml_depth);
+  if (limits.max_yaml_nodes) options.limits.yaml.max_nodes = static_cast<uint32_t>(*limits.max_yaml_nodes);
+  if (limits.max_hcl_depth) options.limits.hcl.max_depth = static_cast<uint32_t>(*limits.max_hcl_depth);
+  if (limits.max_documents) options.limits.max_documents = static_cast<uint32_t>(*limits.max_documents);
 }
 
 std::string fingerprint(const Finding& finding) {
@@ -688,14 +851,26 @@ ScanResult run_scan(const ScanOptions& options) {
   DiscoveryOptions discovery_options;
   discovery_options.excludes = options.excludes;
   discovery_options.max_file_size = options.limits.max_file_size;
+  discovery_options.jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   Discovery discovery = discover(options.paths, options.root, discovery_options);
   result.diagnostics = std::move(discovery.diagnostics);
 
   const std::vector<Unit> units = make_units(discovery, options);
+  // Every Terraform module directory: a local module call into one of them is read as
+  // an instance of it.
+  std::set<std::string> scanned;
+  for (const Unit& unit : units) {
+    if (unit.terraform) scanned.insert(unit.directory);
+  }
+  // Modules that no call can reach need not stay parsed until the second phase. The
+  // shortcut is off with --no-prefilter, which proves that it changes nothing.
+  std::optional<std::set<std::string>> callees;
+  if (options.prefilter) callees = possible_callees(units, options);
   std::vector<UnitResult> unit_results;
-  run_units(units, options, unit_results);
+  run_units(units, options, scanned, callees, unit_results);
   const unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  extract_terraform_units(unit_results, jobs);
+  if (options.stage) options.stage("reading Terraform modules");
+  extract_terraform_units(unit_results, jobs, scanned);
 
   // Merge in unit order (discovery order), whatever order the workers finished in.
   ExtractOutput merged;
@@ -728,6 +903,7 @@ ScanResult run_scan(const ScanOptions& options) {
     inventory = load_inventory(inventory_path, relative, options.synonyms, result.diagnostics);
   }
 
+  if (options.stage) options.stage("linking " + counted(result.identities.size(), "identity record", "identity records"));
   merge_identities(result.identities);
   GovernanceOptions governance_options;
   governance_options.synonyms = options.synonyms;
@@ -748,6 +924,7 @@ ScanResult run_scan(const ScanOptions& options) {
 
   // Rules, in two phases: the model rules, then the exception rules, which judge the
   // exceptions that the first phase's findings met.
+  if (options.stage) options.stage("checking " + counted(result.identities.size(), "identity", "identities"));
   std::vector<ExceptionRecord> exception_records;
   const auto run_rules = [&](bool exception_phase) {
     const RuleContext context{result.identities, result.observations, exception_records, options.today,
@@ -773,10 +950,10 @@ ScanResult run_scan(const ScanOptions& options) {
 
   result.findings = run_rules(false);
   add_connected_locations(result);
-  std::sort(result.findings.begin(), result.findings.end(), finding_order);
+  stable_sort_large(result.findings, finding_order);
   exception_records = apply_exceptions(result, options.configured_exceptions, options.exception_policy, options.baseline);
   for (Finding& finding : run_rules(true)) result.findings.push_back(std::move(finding));
-  std::sort(result.findings.begin(), result.findings.end(), finding_order);
+  stable_sort_large(result.findings, finding_order);
 
   if (!options.report_only.empty()) {
     const std::set<std::string> only(options.report_only.begin(), options.report_only.end());

@@ -22,6 +22,9 @@ struct Baseline;
 
 struct ScanLimits {
   uintmax_t max_file_size = 8u << 20;
+  /// Bytes in one line; a longer line is far more likely generated data than
+  /// configuration, and every column computed on it costs its length.
+  uint32_t max_line_length = 1u << 20;
   YamlLimits yaml;
   HclLimits hcl;
   uint32_t max_documents = 10000;  // per YAML file
@@ -51,6 +54,9 @@ struct ScanOptions {
   /// Called after each file or Terraform directory is read, from the worker threads,
   /// with the number of files read so far and the number discovered. May be empty.
   std::function<void(std::size_t files_read, std::size_t files_total)> progress;
+  /// Called from the calling thread when a stage after the reading begins, with what it
+  /// does ("checking 12 identities"). May be empty.
+  std::function<void(const std::string& text)> stage;
 };
 
 /// A `nhiscan:ignore` comment and the region it covers.

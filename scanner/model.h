@@ -140,7 +140,7 @@ struct Link {
   Location location;   // where the link is written
   /// For a federation claimed on one side (a ServiceAccount annotation), the
   /// declaration on the other side that allows it (the IAM binding or trust condition).
-  Location confirmed_by;
+  Location confirmed_by{};
 };
 
 /// An OIDC or cross-account trust relationship, with the conditions that restrict it.

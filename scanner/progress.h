@@ -5,14 +5,15 @@
 #include <cstddef>
 #include <cstdio>
 #include <mutex>
+#include <string>
 
 namespace nhiscan {
 
 /// Draws "nhiscan: read N/TOTAL files" on `stream` (a terminal) while the files of a
-/// scan are read, and erases it when the scan ends. Nothing is drawn before `delay`
-/// has passed, so short scans print nothing, and the line is redrawn at most once per
-/// `interval`. A null stream draws nothing. `update` may be called from several
-/// threads at once.
+/// scan are read, then the stage that follows ("nhiscan: checking N identities"), and
+/// erases the line when the scan ends. Nothing is drawn before `delay` has passed, so
+/// short scans print nothing, and the count is redrawn at most once per `interval`. A
+/// null stream draws nothing. `update` may be called from several threads at once.
 class ProgressLine {
  public:
   explicit ProgressLine(std::FILE* stream, std::chrono::milliseconds delay = std::chrono::milliseconds(500),
@@ -22,6 +23,8 @@ class ProgressLine {
   ProgressLine& operator=(const ProgressLine&) = delete;
 
   void update(std::size_t files_read, std::size_t files_total);
+  /// Show `text` after "nhiscan: " (once the delay has passed); later counts are stale.
+  void stage(const std::string& text);
   /// Erase the line if one was drawn. Called by the destructor too.
   void clear();
 
@@ -33,7 +36,10 @@ class ProgressLine {
   std::chrono::milliseconds interval_;
   std::size_t drawn_width_ = 0;  // characters of the line on screen; 0: nothing drawn
   std::size_t drawn_count_ = 0;  // files read in the line on screen
+  bool staged_ = false;          // a stage was shown or skipped: counts are over
   std::mutex mutex_;
+
+  void draw(const std::string& text);  // with mutex_ held
 };
 
 /// Whether a progress line may be drawn: standard error is a terminal and the output

@@ -1,6 +1,7 @@
 #include "scanner/source.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace nhiscan {
 
@@ -105,16 +106,36 @@ bool Location::operator==(const Location& other) const {
          end_line == other.end_line && end_column == other.end_column;
 }
 
-bool is_valid_utf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
+/// Offset of the first invalid UTF-8 sequence in `text`, or npos. Runs of ASCII are
+/// skipped eight bytes at a time, because most configuration text is ASCII.
+std::size_t first_invalid_utf8(std::string_view text) {
+  const char* const data = text.data();
+  const std::size_t size = text.size();
+  std::size_t i = 0;
+  while (i < size) {
+    if (i + 8 <= size) {
+      uint64_t word;
+      std::memcpy(&word, data + i, sizeof word);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    if (static_cast<unsigned char>(data[i]) < 0x80) {
+      ++i;
+      continue;
+    }
     const std::size_t length = utf8_sequence_length(text, i);
-    if (length == 0) return false;
+    if (length == 0) return i;
     i += length;
   }
-  return true;
+  return std::string_view::npos;
 }
 
+bool is_valid_utf8(std::string_view text) { return first_invalid_utf8(text) == std::string_view::npos; }
+
 std::string sanitize_utf8(std::string_view text) {
+  if (is_valid_utf8(text)) return std::string(text);
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
@@ -130,8 +151,11 @@ std::string sanitize_utf8(std::string_view text) {
   return out;
 }
 
-DecodedSource decode_source(std::string_view bytes) {
+DecodedSource decode_source(std::string_view bytes) { return decode_source_in_place(std::string(bytes)); }
+
+DecodedSource decode_source_in_place(std::string&& raw) {
   DecodedSource result;
+  std::string_view bytes = raw;
   const auto starts_with = [&](std::string_view prefix) {
     return bytes.substr(0, prefix.size()) == prefix;
   };
@@ -157,18 +181,12 @@ DecodedSource decode_source(std::string_view bytes) {
     return result;
   }
 
-  // Valid UTF-8 is the common case; copy it as is.
-  std::size_t bad = std::string_view::npos;
-  for (std::size_t i = 0; i < bytes.size();) {
-    const std::size_t length = utf8_sequence_length(bytes, i);
-    if (length == 0) {
-      bad = i;
-      break;
-    }
-    i += length;
-  }
+  // Valid UTF-8 is the common case; keep the bytes as they are.
+  const std::size_t bad = first_invalid_utf8(bytes);
   if (bad == std::string_view::npos) {
-    result.text.assign(bytes);
+    const std::size_t bom = raw.size() - bytes.size();
+    result.text = std::move(raw);
+    result.text.erase(0, bom);
     return result;
   }
 
@@ -195,8 +213,13 @@ DecodedSource decode_source(std::string_view bytes) {
 SourceText::SourceText(std::string relative_path, std::string text)
     : path_(std::move(relative_path)), text_(std::move(text)) {
   line_starts_.push_back(0);
-  for (std::size_t i = 0; i < text_.size(); ++i) {
-    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+  const char* const begin = text_.data();
+  const char* const end = begin + text_.size();
+  for (const char* at = begin; at < end;) {
+    const void* newline = std::memchr(at, '\n', static_cast<std::size_t>(end - at));
+    if (!newline) break;
+    at = static_cast<const char*>(newline) + 1;
+    line_starts_.push_back(static_cast<std::size_t>(at - begin));
   }
 }
 

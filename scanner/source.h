@@ -57,6 +57,8 @@ struct DecodedSource {
 /// with a BOM), reject binary data (NUL bytes outside UTF-16), and re-read invalid
 /// UTF-8 as Windows-1252 so that every output stays valid UTF-8.
 DecodedSource decode_source(std::string_view bytes);
+/// The same, reusing the storage of `bytes` when they are valid UTF-8 already.
+DecodedSource decode_source_in_place(std::string&& bytes);
 
 /// True when `text` is valid UTF-8.
 bool is_valid_utf8(std::string_view text);

@@ -18,6 +18,9 @@ std::vector<std::string_view> split(std::string_view text, char separator);
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 std::string replace_all(std::string text, std::string_view from, std::string_view to);
 
+/// "1 file", "3 files": `count` and the noun that fits it.
+std::string counted(std::size_t count, std::string_view one, std::string_view many);
+
 /// Glob match with `*` (any run of characters except '/'), `**` (any run, '/'
 /// included) and `?` (one character except '/').
 bool glob_match(std::string_view pattern, std::string_view text);

@@ -1,13 +1,11 @@
 #include "scanner/yaml.h"
 
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/parser.h>
+#include <yaml.h>
 
 #include <algorithm>
-#include <istream>
 #include <map>
-#include <streambuf>
+#include <memory>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "scanner/text.h"
@@ -16,82 +14,77 @@ namespace nhiscan {
 
 namespace {
 
-/// Read-only stream buffer over memory, so yaml-cpp can read a chunk without a copy.
-class MemoryBuffer : public std::streambuf {
- public:
-  explicit MemoryBuffer(std::string_view text) {
-    char* begin = const_cast<char*>(text.data());
-    setg(begin, begin, begin + text.size());
-  }
-};
-
 /// Aborts a parse from inside the event handler.
 struct LimitExceeded {
   std::string message;
   uint32_t line;
 };
 
-class TreeBuilder : public YAML::EventHandler {
+/// A position as the event parser reports it: 0-based line within the chunk and
+/// 0-based column in characters (code points).
+struct EventMark {
+  std::size_t line = 0;
+  std::size_t column = 0;
+};
+
+/// Builds a YamlDocument from parser events.
+class TreeBuilder {
  public:
-  TreeBuilder(YamlDocument& document, uint32_t line_offset, const YamlLimits& limits,
-              std::vector<Diagnostic>& diagnostics, const std::string& path)
+  TreeBuilder(YamlDocument& document, const SourceText& source, uint32_t line_offset, const YamlLimits& limits,
+              std::vector<Diagnostic>& diagnostics)
       : document_(document),
+        source_(source),
         line_offset_(line_offset),
         limits_(limits),
         diagnostics_(diagnostics),
-        path_(path) {}
+        path_(source.path()) {}
 
-  void OnDocumentStart(const YAML::Mark&) override {}
-  void OnDocumentEnd() override {}
-
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+  void null(const EventMark& mark, const std::string& anchor) {
     YamlNode node;
     node.type = YamlNode::Type::null;
     set_position(node, mark);
     add(std::move(node), anchor);
   }
 
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+  void alias(const EventMark& mark, const std::string& anchor) {
     const auto found = anchors_.find(anchor);
     if (found == anchors_.end()) {
-      throw LimitExceeded{"alias refers to an unknown anchor", mark.line + line_offset_};
+      throw LimitExceeded{"alias refers to an unknown anchor", static_cast<uint32_t>(mark.line) + line_offset_};
     }
     attach(found->second);
   }
 
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                const std::string& value) override {
+  /// `plain`: written without quotes or block indicator and without an explicit tag.
+  void scalar(const EventMark& mark, const std::string& tag, const std::string& anchor, bool plain,
+              std::string value) {
     YamlNode node;
     node.type = YamlNode::Type::scalar;
     set_position(node, mark);
-    // yaml-cpp reports "?" for plain scalars and "!" for quoted or block ones.
-    node.plain = tag == "?";
-    if (tag != "?" && tag != "!") node.tag = tag;
-    node.value = value;
+    node.plain = plain;
+    if (tag != "!") node.tag = tag;
+    node.value = std::move(value);
     add(std::move(node), anchor);
   }
 
-  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
+  void sequence_start(const EventMark& mark, const std::string& tag, const std::string& anchor) {
     YamlNode node;
     node.type = YamlNode::Type::sequence;
     set_position(node, mark);
-    if (tag != "?" && tag != "!") node.tag = tag;
+    if (tag != "!") node.tag = tag;
     open(std::move(node), anchor);
   }
 
-  void OnSequenceEnd() override { close(); }
+  void sequence_end() { close(); }
 
-  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override {
+  void mapping_start(const EventMark& mark, const std::string& tag, const std::string& anchor) {
     YamlNode node;
     node.type = YamlNode::Type::mapping;
     set_position(node, mark);
-    if (tag != "?" && tag != "!") node.tag = tag;
+    if (tag != "!") node.tag = tag;
     open(std::move(node), anchor);
   }
 
-  void OnMapEnd() override {
+  void mapping_end() {
     const YamlId id = stack_.back().id;
     close();
     apply_merge_keys(id);
@@ -104,12 +97,32 @@ class TreeBuilder : public YAML::EventHandler {
     YamlId pending_key = kNoYamlNode;  // mappings: key waiting for its value
   };
 
-  void set_position(YamlNode& node, const YAML::Mark& mark) {
+  void set_position(YamlNode& node, const EventMark& mark) {
     node.line = static_cast<uint32_t>(mark.line) + line_offset_;
-    node.column = static_cast<uint32_t>(mark.column) + 1;
+    node.column = byte_column(node.line, mark.column);
   }
 
-  YamlId store(YamlNode&& node, YAML::anchor_t anchor) {
+  /// Return the 1-based byte column of the code point at 0-based `characters` on `line`.
+  /// Nodes arrive in text order, so the walk along a line resumes where the last ended.
+  uint32_t byte_column(uint32_t line, std::size_t characters) {
+    if (line != column_line_ || characters < column_characters_) {
+      column_line_ = line;
+      column_characters_ = 0;
+      column_bytes_ = 0;
+    }
+    const std::string_view text = source_.line(line);
+    while (column_characters_ < characters && column_bytes_ < text.size()) {
+      ++column_bytes_;
+      while (column_bytes_ < text.size() && (static_cast<unsigned char>(text[column_bytes_]) & 0xC0) == 0x80) {
+        ++column_bytes_;
+      }
+      ++column_characters_;
+    }
+    // Past the end of the line (an empty value at a line end): count one byte each.
+    return static_cast<uint32_t>(column_bytes_ + (characters - column_characters_)) + 1;
+  }
+
+  YamlId store(YamlNode&& node, const std::string& anchor) {
     if (document_.nodes.size() >= limits_.max_nodes) {
       throw LimitExceeded{"document has more than " + std::to_string(limits_.max_nodes) +
                               " YAML nodes",
@@ -117,13 +130,13 @@ class TreeBuilder : public YAML::EventHandler {
     }
     const auto id = static_cast<YamlId>(document_.nodes.size());
     document_.nodes.push_back(std::move(node));
-    if (anchor) anchors_[anchor] = id;
+    if (!anchor.empty()) anchors_[anchor] = id;
     return id;
   }
 
-  void add(YamlNode&& node, YAML::anchor_t anchor) { attach(store(std::move(node), anchor)); }
+  void add(YamlNode&& node, const std::string& anchor) { attach(store(std::move(node), anchor)); }
 
-  void open(YamlNode&& node, YAML::anchor_t anchor) {
+  void open(YamlNode&& node, const std::string& anchor) {
     const uint32_t line = node.line;
     const YamlId id = store(std::move(node), anchor);
     attach(id);
@@ -159,7 +172,7 @@ class TreeBuilder : public YAML::EventHandler {
     return key.type == YamlNode::Type::scalar && key.plain && key.value == "<<";
   }
 
-  // yaml-cpp leaves `<<` as an ordinary key. Apply the merge: keys written in the
+  // The parser leaves `<<` as an ordinary key. Apply the merge: keys written in the
   // mapping win; among merged mappings, earlier ones win (YAML merge key spec).
   void apply_merge_keys(YamlId id) {
     auto& entries = document_.nodes[id].entries;
@@ -218,13 +231,107 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   YamlDocument& document_;
+  const SourceText& source_;
   uint32_t line_offset_;
   const YamlLimits& limits_;
   std::vector<Diagnostic>& diagnostics_;
   const std::string& path_;
   std::vector<Open> stack_;
-  std::unordered_map<YAML::anchor_t, YamlId> anchors_;
+  std::unordered_map<std::string, YamlId> anchors_;
+  uint32_t column_line_ = 0;
+  std::size_t column_characters_ = 0;
+  std::size_t column_bytes_ = 0;
 };
+
+/// Thrown for a syntax error reported by the event parser.
+struct SyntaxError {
+  std::string message;
+  std::size_t line;  // 0-based, within the chunk
+};
+
+/// libyaml's parser and one event, released on every path out.
+class EventParser {
+ public:
+  explicit EventParser(std::string_view text) {
+    if (!yaml_parser_initialize(&parser_)) throw std::runtime_error("libyaml failed to initialise a parser (out of memory)");
+    yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+    yaml_parser_set_encoding(&parser_, YAML_UTF8_ENCODING);
+  }
+  ~EventParser() {
+    if (has_event_) yaml_event_delete(&event_);
+    yaml_parser_delete(&parser_);
+  }
+  EventParser(const EventParser&) = delete;
+  EventParser& operator=(const EventParser&) = delete;
+
+  const yaml_event_t& next() {
+    if (has_event_) yaml_event_delete(&event_);
+    has_event_ = false;
+    if (!yaml_parser_parse(&parser_, &event_)) {
+      std::string message = parser_.problem ? parser_.problem : "unknown error";
+      if (parser_.context) message += std::string(" (") + parser_.context + ")";
+      throw SyntaxError{message, parser_.problem_mark.line};
+    }
+    has_event_ = true;
+    return event_;
+  }
+
+ private:
+  yaml_parser_t parser_{};
+  yaml_event_t event_{};
+  bool has_event_ = false;
+};
+
+std::string text_of(const yaml_char_t* text) { return text ? reinterpret_cast<const char*>(text) : std::string(); }
+
+EventMark mark_of(const yaml_event_t& event) { return {event.start_mark.line, event.start_mark.column}; }
+
+/// Read the first document of `text` into `builder`.
+void read_events(std::string_view text, TreeBuilder& builder) {
+  EventParser parser(text);
+  while (true) {
+    const yaml_event_t& event = parser.next();
+    switch (event.type) {
+      case YAML_STREAM_END_EVENT:
+      case YAML_DOCUMENT_END_EVENT:
+        // One document only: the chunk contains one.
+        return;
+      case YAML_ALIAS_EVENT:
+        builder.alias(mark_of(event), text_of(event.data.alias.anchor));
+        break;
+      case YAML_SCALAR_EVENT: {
+        const auto& scalar = event.data.scalar;
+        const std::string tag = text_of(scalar.tag);
+        const std::string anchor = text_of(scalar.anchor);
+        const bool plain = !scalar.tag && scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        std::string value(reinterpret_cast<const char*>(scalar.value), scalar.length);
+        // The YAML 1.2 core schema's null words, as an untagged plain scalar.
+        if (plain && (value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL")) {
+          builder.null(mark_of(event), anchor);
+        } else {
+          builder.scalar(mark_of(event), tag.empty() ? "!" : tag, anchor, plain, std::move(value));
+        }
+        break;
+      }
+      case YAML_SEQUENCE_START_EVENT:
+        builder.sequence_start(mark_of(event), text_of(event.data.sequence_start.tag),
+                               text_of(event.data.sequence_start.anchor));
+        break;
+      case YAML_SEQUENCE_END_EVENT:
+        builder.sequence_end();
+        break;
+      case YAML_MAPPING_START_EVENT:
+        builder.mapping_start(mark_of(event), text_of(event.data.mapping_start.tag),
+                              text_of(event.data.mapping_start.anchor));
+        break;
+      case YAML_MAPPING_END_EVENT:
+        builder.mapping_end();
+        break;
+      default:
+        break;
+    }
+  }
+}
 
 bool is_blank_or_comment(std::string_view line) {
   const std::string_view rest = trim(line);
@@ -484,34 +591,26 @@ std::optional<YamlDocument> parse_yaml_document(const SourceText& source, const 
                                                 const YamlLimits& limits,
                                                 std::vector<Diagnostic>& diagnostics) {
   const std::string_view text = std::string_view(source.text()).substr(chunk.begin, chunk.end - chunk.begin);
-  MemoryBuffer buffer(text);
-  std::istream input(&buffer);
-
   YamlDocument document;
   document.first_line = chunk.first_line;
   document.last_line = chunk.first_line;
   for (char c : text) document.last_line += c == '\n' ? 1 : 0;
   if (!text.empty() && text.back() == '\n') --document.last_line;
 
-  const uint32_t line_offset = chunk.first_line;  // yaml-cpp lines are 0-based
+  const uint32_t line_offset = chunk.first_line;  // parser lines are 0-based
   try {
-    YAML::Parser parser(input);
-    TreeBuilder builder(document, line_offset, limits, diagnostics, source.path());
-    // One call only: the chunk holds one document, and asking yaml-cpp 0.7 for more
-    // can loop forever on some invalid input.
-    parser.HandleNextDocument(builder);
+    TreeBuilder builder(document, source, line_offset, limits, diagnostics);
+    read_events(text, builder);
   } catch (const LimitExceeded& error) {
     diagnostics.push_back({Diagnostic::Level::error, source.path(), error.line,
                            error.message + "; document skipped"});
     return std::nullopt;
-  } catch (const YAML::Exception& error) {
-    const uint32_t line = static_cast<uint32_t>(error.mark.line) + line_offset;
-    std::string message = error.msg;
+  } catch (const SyntaxError& error) {
+    const uint32_t line = static_cast<uint32_t>(error.line) + line_offset;
+    std::string message = error.message;
     const std::string_view written = source.line(line);
     const std::size_t first_text = written.find_first_not_of(" \t");
-    if (message == "bad file") {
-      message = "YAML nesting is too deep for the parser";
-    } else if (written.substr(0, first_text).find('\t') != std::string_view::npos) {
+    if (written.substr(0, first_text).find('\t') != std::string_view::npos) {
       message = "tab character in indentation (YAML allows only spaces)";
     }
     diagnostics.push_back({Diagnostic::Level::error, source.path(), line,

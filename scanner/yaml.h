@@ -1,11 +1,11 @@
-// YAML with positions, built from yaml-cpp's event parser.
+// YAML with positions, built from libyaml's event parser (Debian libyaml 0.2.5).
 //
-// yaml-cpp 0.7 needs guarding: it does not apply merge keys, keeps duplicate keys,
-// drops comments, loops forever on some tiny invalid streams (a lone `,` yields
-// endless empty documents), and gives up with "bad file" past about 500 levels. This
-// layer splits a stream into documents itself (so one broken document does not hide
-// the others and each parse ends), builds a compact tree in which an alias shares the
-// anchored node instead of copying it, applies merge keys, and records duplicates.
+// The event parser applies no merge keys, keeps duplicate keys and drops comments.
+// This layer splits a stream into documents itself (so one broken document does not
+// hide the others), builds a compact tree in which an alias shares the anchored node
+// instead of copying it, applies merge keys, records duplicates, and turns the
+// parser's character columns into byte columns. libyaml was chosen over yaml-cpp 0.7
+// and libfyaml 0.7 by parse speed on real repositories (bench/RESULTS.md).
 #pragma once
 
 #include <cstdint>

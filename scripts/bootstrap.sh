@@ -7,7 +7,7 @@ set -eu
 mode=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
 
-packages="g++ make cmake pkg-config libyaml-cpp-dev libtomlplusplus-dev libboost-filesystem-dev nlohmann-json3-dev ca-certificates"
+packages="g++ make cmake pkg-config libyaml-dev libtomlplusplus-dev libboost-filesystem-dev nlohmann-json3-dev ca-certificates"
 if [ "$mode" = test ]; then
   packages="$packages doctest-dev python3 python3-jsonschema git pre-commit dpkg-dev file"
 fi

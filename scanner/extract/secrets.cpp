@@ -16,19 +16,6 @@ bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || is_upper_alnum(c); }
 bool is_token_char(char c) { return is_alnum(c) || c == '_' || c == '-'; }
 bool is_base64_char(char c) { return is_alnum(c) || c == '+' || c == '/' || c == '='; }
 
-/// Every offset at which `needle` occurs in `text`.
-template <typename Visit>
-void for_each_occurrence(std::string_view text, std::string_view needle, Visit visit) {
-  std::size_t from = 0;
-  while (from + needle.size() <= text.size()) {
-    const void* hit = memmem(text.data() + from, text.size() - from, needle.data(), needle.size());
-    if (!hit) return;
-    const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(hit) - text.data());
-    visit(at);
-    from = at + 1;
-  }
-}
-
 /// Length of the run of characters accepted by `accept` starting at `from`.
 template <typename Accept>
 std::size_t run_length(std::string_view text, std::size_t from, Accept accept) {
@@ -47,8 +34,8 @@ void add(std::vector<SecretMatch>& out, std::size_t begin, std::size_t end, cons
 // -----BEGIN [RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP ]PRIVATE KEY[ BLOCK]----- with a body
 // of key material before the matching END line. A header alone (in code or docs that
 // parse keys) or a body elided to "..." is not a key.
-void private_keys(std::string_view text, std::vector<SecretMatch>& out) {
-  for_each_occurrence(text, "-----BEGIN ", [&](std::size_t at) {
+void private_key_at(std::string_view text, std::size_t at, std::vector<SecretMatch>& out) {
+  {
     const std::size_t label_start = at + 11;
     const std::size_t label_end = text.find("-----", label_start);
     if (label_end == std::string_view::npos || label_end - label_start > 40) return;
@@ -82,7 +69,7 @@ void private_keys(std::string_view text, std::vector<SecretMatch>& out) {
     }
     add(out, at, end, google ? "gcp-service-account-key" : "private-key",
         body.substr(std::min(material, body.size())));
-  });
+  }
 }
 
 /// Checks whether the 40 characters at `at` can be an AWS secret access key: base64
@@ -102,8 +89,8 @@ bool aws_secret_at(std::string_view text, std::size_t at) {
 
 // AKIA followed by 16 upper-case letters or digits is a long-term access key id. Its
 // secret access key is looked for within three lines on either side.
-void aws_keys(std::string_view text, std::vector<SecretMatch>& out) {
-  for_each_occurrence(text, "AKIA", [&](std::size_t at) {
+void aws_key_at(std::string_view text, std::size_t at, std::vector<SecretMatch>& out) {
+  {
     if (at > 0 && is_alnum(text[at - 1])) return;
     if (run_length(text, at + 4, is_upper_alnum) != 16) return;
     if (at + 20 < text.size() && is_alnum(text[at + 20])) return;
@@ -126,13 +113,13 @@ void aws_keys(std::string_view text, std::vector<SecretMatch>& out) {
       if (!is_placeholder(secret)) add(out, i, i + 40, "aws-secret-access-key", secret);
       i += 39;
     }
-  });
+  }
 }
 
 /// A token of `prefix` followed by at least `minimum` token characters.
-void prefixed_tokens(std::string_view text, std::string_view prefix, std::size_t minimum, const char* detector,
-                     std::vector<SecretMatch>& out, bool (*accept)(char) = is_token_char) {
-  for_each_occurrence(text, prefix, [&](std::size_t at) {
+void prefixed_token_at(std::string_view text, std::size_t at, std::string_view prefix, std::size_t minimum,
+                       const char* detector, bool (*accept)(char), std::vector<SecretMatch>& out) {
+  {
     if (!starts_word(text, at)) return;
     const std::size_t length = run_length(text, at + prefix.size(), accept);
     if (length < minimum) return;
@@ -147,49 +134,31 @@ void prefixed_tokens(std::string_view text, std::string_view prefix, std::size_t
     }
     if (!letter || !digit) return;
     add(out, at, at + token.size(), detector, token);
-  });
+  }
 }
 
 bool is_alnum_char(char c) { return is_alnum(c); }
 bool is_pat_char(char c) { return is_alnum(c) || c == '_'; }
 
-void github_tokens(std::string_view text, std::vector<SecretMatch>& out) {
-  for (const char* prefix : {"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}) {
-    prefixed_tokens(text, prefix, 36, "github-token", out, is_alnum_char);
+// https://hooks.slack.com/services/T.../B.../SECRET
+void slack_webhook_at(std::string_view text, std::size_t at, std::vector<SecretMatch>& out) {
+  const std::size_t path = at + 25;
+  const std::size_t length = run_length(text, path, [](char c) { return is_alnum(c) || c == '/'; });
+  const std::string_view rest = text.substr(path, length);
+  const std::vector<std::string_view> parts = split(rest, '/');
+  if (parts.size() < 3 || parts[0].size() < 8 || parts[1].size() < 8 || parts[2].size() < 20) return;
+  if (parts[0][0] != 'T' || parts[1][0] != 'B' || is_placeholder(parts[2]) || is_placeholder(parts[1].substr(1))) {
+    return;
   }
-  prefixed_tokens(text, "github_pat_", 40, "github-token", out, is_pat_char);
-}
-
-void gitlab_tokens(std::string_view text, std::vector<SecretMatch>& out) {
-  for (const char* prefix : {"glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "glft-", "glsoat-", "GR1348941"}) {
-    prefixed_tokens(text, prefix, 20, "gitlab-token", out);
-  }
-}
-
-void slack_tokens(std::string_view text, std::vector<SecretMatch>& out) {
-  for (const char* prefix : {"xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxe-"}) {
-    prefixed_tokens(text, prefix, 20, "slack-token", out);
-  }
-  // https://hooks.slack.com/services/T.../B.../SECRET
-  for_each_occurrence(text, "hooks.slack.com/services/", [&](std::size_t at) {
-    const std::size_t path = at + 25;
-    const std::size_t length = run_length(text, path, [](char c) { return is_alnum(c) || c == '/'; });
-    const std::string_view rest = text.substr(path, length);
-    const std::vector<std::string_view> parts = split(rest, '/');
-    if (parts.size() < 3 || parts[0].size() < 8 || parts[1].size() < 8 || parts[2].size() < 20) return;
-    if (parts[0][0] != 'T' || parts[1][0] != 'B' || is_placeholder(parts[2]) || is_placeholder(parts[1].substr(1))) {
-      return;
-    }
-    add(out, path, path + length, "slack-webhook", rest);
-  });
+  add(out, path, path + length, "slack-webhook", rest);
 }
 
 bool is_base64url_char(char c) { return is_alnum(c) || c == '-' || c == '_'; }
 
 // header.payload.signature, each base64url; the header of every JWT starts with
 // {"  which encodes as eyJ.
-void jwts(std::string_view text, std::vector<SecretMatch>& out) {
-  for_each_occurrence(text, "eyJ", [&](std::size_t at) {
+void jwt_at(std::string_view text, std::size_t at, std::vector<SecretMatch>& out) {
+  {
     if (!starts_word(text, at)) return;
     std::size_t end = at;
     std::size_t parts = 0;
@@ -206,8 +175,59 @@ void jwts(std::string_view text, std::vector<SecretMatch>& out) {
     const std::optional<std::string> header = decode_base64(text.substr(at, text.find('.', at) - at));
     if (!header || !contains(*header, "\"alg\"")) return;
     add(out, at, end, "jwt", text.substr(at, end - at));
-  });
+  }
 }
+
+/// A fixed string that starts a known format, and what to do where it occurs.
+struct Needle {
+  std::string_view prefix;
+  enum class Kind { private_key, aws_key, token, slack_webhook, jwt } kind;
+  std::size_t minimum = 0;  // tokens: characters required after the prefix
+  const char* detector = "";
+  bool (*accept)(char) = is_token_char;
+};
+
+// In the order in which matches are reported: all matches of one needle, in text
+// order, before those of the next needle.
+const Needle kNeedles[] = {
+    {"-----BEGIN ", Needle::Kind::private_key},
+    {"AKIA", Needle::Kind::aws_key},
+    {"ghp_", Needle::Kind::token, 36, "github-token", is_alnum_char},
+    {"gho_", Needle::Kind::token, 36, "github-token", is_alnum_char},
+    {"ghu_", Needle::Kind::token, 36, "github-token", is_alnum_char},
+    {"ghs_", Needle::Kind::token, 36, "github-token", is_alnum_char},
+    {"ghr_", Needle::Kind::token, 36, "github-token", is_alnum_char},
+    {"github_pat_", Needle::Kind::token, 40, "github-token", is_pat_char},
+    {"glpat-", Needle::Kind::token, 20, "gitlab-token"},
+    {"gldt-", Needle::Kind::token, 20, "gitlab-token"},
+    {"glrt-", Needle::Kind::token, 20, "gitlab-token"},
+    {"glptt-", Needle::Kind::token, 20, "gitlab-token"},
+    {"glcbt-", Needle::Kind::token, 20, "gitlab-token"},
+    {"glft-", Needle::Kind::token, 20, "gitlab-token"},
+    {"glsoat-", Needle::Kind::token, 20, "gitlab-token"},
+    {"GR1348941", Needle::Kind::token, 20, "gitlab-token"},
+    {"xoxb-", Needle::Kind::token, 20, "slack-token"},
+    {"xoxp-", Needle::Kind::token, 20, "slack-token"},
+    {"xoxa-", Needle::Kind::token, 20, "slack-token"},
+    {"xoxr-", Needle::Kind::token, 20, "slack-token"},
+    {"xoxs-", Needle::Kind::token, 20, "slack-token"},
+    {"xoxe-", Needle::Kind::token, 20, "slack-token"},
+    {"hooks.slack.com/services/", Needle::Kind::slack_webhook},
+    {"eyJ", Needle::Kind::jwt},
+};
+constexpr std::size_t kNeedleCount = sizeof kNeedles / sizeof kNeedles[0];
+
+/// For each byte value, the needles that start with it, as a bit set over kNeedles.
+struct FirstByteTable {
+  uint32_t needles[256] = {};
+  explicit FirstByteTable(bool include_jwt) {
+    for (std::size_t i = 0; i < kNeedleCount; ++i) {
+      if (kNeedles[i].kind == Needle::Kind::jwt && !include_jwt) continue;
+      needles[static_cast<unsigned char>(kNeedles[i].prefix[0])] |= 1u << i;
+    }
+  }
+};
+static_assert(kNeedleCount <= 32, "FirstByteTable holds one bit per needle");
 
 bool looks_like_identifier(std::string_view value) {
   // ENV_VAR_NAME, or lower-case words joined by '-', '_' or '.' (a name of a Secret,
@@ -280,13 +300,48 @@ std::optional<std::string> decode_base64(std::string_view text) {
 }
 
 std::vector<SecretMatch> find_secret_formats(std::string_view text, bool include_jwt) {
+  // One pass over the text: most bytes start no needle, so a table lookup per byte
+  // costs less than a substring search per needle.
+  static const FirstByteTable kWithJwt(true), kWithoutJwt(false);
+  const FirstByteTable& first = include_jwt ? kWithJwt : kWithoutJwt;
+  std::vector<SecretMatch> found[kNeedleCount];
+  const std::size_t size = text.size();
+  const char* const data = text.data();
+  for (std::size_t at = 0; at < size; ++at) {
+    uint32_t candidates = first.needles[static_cast<unsigned char>(data[at])];
+    while (candidates) {
+      const int index = __builtin_ctz(candidates);
+      candidates &= candidates - 1;
+      const Needle& needle = kNeedles[index];
+      // Every prefix is at least 3 bytes: test the second byte before the whole prefix.
+      if (size - at < needle.prefix.size() || data[at + 1] != needle.prefix[1] ||
+          std::memcmp(data + at, needle.prefix.data(), needle.prefix.size()) != 0) {
+        continue;
+      }
+      std::vector<SecretMatch>& out = found[index];
+      switch (needle.kind) {
+        case Needle::Kind::private_key:
+          private_key_at(text, at, out);
+          break;
+        case Needle::Kind::aws_key:
+          aws_key_at(text, at, out);
+          break;
+        case Needle::Kind::token:
+          prefixed_token_at(text, at, needle.prefix, needle.minimum, needle.detector, needle.accept, out);
+          break;
+        case Needle::Kind::slack_webhook:
+          slack_webhook_at(text, at, out);
+          break;
+        case Needle::Kind::jwt:
+          jwt_at(text, at, out);
+          break;
+      }
+    }
+  }
   std::vector<SecretMatch> out;
-  private_keys(text, out);
-  aws_keys(text, out);
-  github_tokens(text, out);
-  gitlab_tokens(text, out);
-  slack_tokens(text, out);
-  if (include_jwt) jwts(text, out);
+  for (std::vector<SecretMatch>& matches : found) {
+    for (SecretMatch& match : matches) out.push_back(std::move(match));
+  }
   return out;
 }
 

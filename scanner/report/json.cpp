@@ -1,6 +1,7 @@
 // The identity inventory and findings as JSON (format version 1).
 #include <nlohmann/json.hpp>
 
+#include "scanner/report/json_stream.h"
 #include "scanner/report/report.h"
 
 namespace nhiscan {
@@ -126,39 +127,41 @@ Json identity_json(const Identity& identity) {
 }  // namespace
 
 void write_json(std::ostream& out, const ScanResult& result, const ReportOptions&) {
-  Json log;
-  log["version"] = 1;
-  log["scanned_at"] = result.today.to_string();
-  Json identities = Json::array();
-  for (const Identity& identity : result.identities) identities.push_back(identity_json(identity));
-  log["identities"] = identities;
-  Json findings = Json::array();
-  for (const Finding& finding : result.findings) {
-    Json item;
-    item["rule_id"] = finding.rule_id;
-    item["rule_name"] = finding.rule_name;
-    item["severity"] = to_string(finding.severity);
-    item["message"] = finding.message;
-    item["identity"] = finding.identity.empty() ? Json(nullptr) : Json(finding.identity);
-    item["location"] = location_json(finding.location);
-    item["fingerprint"] = finding.fingerprint;
-    item["suppressed"] = finding.suppression.has_value();
-    if (finding.suppression) {
-      item["suppression"] = {{"kind", finding.suppression->kind},
-                             {"justification", finding.suppression->justification},
-                             {"until", finding.suppression->until.empty() ? Json(nullptr) : Json(finding.suppression->until)}};
+  // Streamed: the identities of a large scan would take several times their own size
+  // as one JSON document.
+  out << "{\n  \"version\": 1,\n  \"scanned_at\": " << Json(result.today.to_string()).dump() << ",\n  ";
+  write_array_member<Json>(out, "identities", 1, [&](const auto& emit) {
+    for (const Identity& identity : result.identities) emit(identity_json(identity));
+  });
+  out << ",\n  ";
+  write_array_member<Json>(out, "findings", 1, [&](const auto& emit) {
+    for (const Finding& finding : result.findings) {
+      Json item;
+      item["rule_id"] = finding.rule_id;
+      item["rule_name"] = finding.rule_name;
+      item["severity"] = to_string(finding.severity);
+      item["message"] = finding.message;
+      item["identity"] = finding.identity.empty() ? Json(nullptr) : Json(finding.identity);
+      item["location"] = location_json(finding.location);
+      item["fingerprint"] = finding.fingerprint;
+      item["suppressed"] = finding.suppression.has_value();
+      if (finding.suppression) {
+        item["suppression"] = {{"kind", finding.suppression->kind},
+                               {"justification", finding.suppression->justification},
+                               {"until", finding.suppression->until.empty() ? Json(nullptr) : Json(finding.suppression->until)}};
+      }
+      if (finding.baselined) item["baselined"] = true;
+      emit(item);
     }
-    if (finding.baselined) item["baselined"] = true;
-    findings.push_back(item);
-  }
-  log["findings"] = findings;
-  Json diagnostics = Json::array();
-  for (const Diagnostic& diagnostic : result.diagnostics) {
-    diagnostics.push_back({{"file", diagnostic.file}, {"line", diagnostic.line}, {"level", to_string(diagnostic.level)},
-                           {"message", diagnostic.message}});
-  }
-  log["diagnostics"] = diagnostics;
-  out << log.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+  });
+  out << ",\n  ";
+  write_array_member<Json>(out, "diagnostics", 1, [&](const auto& emit) {
+    for (const Diagnostic& diagnostic : result.diagnostics) {
+      emit(Json{{"file", diagnostic.file}, {"line", diagnostic.line}, {"level", to_string(diagnostic.level)},
+                {"message", diagnostic.message}});
+    }
+  });
+  out << "\n}\n";
 }
 
 }  // namespace nhiscan

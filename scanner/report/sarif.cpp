@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rules/rule.h"
+#include "scanner/report/json_stream.h"
 #include "scanner/report/report.h"
 #include "scanner/text.h"
 
@@ -88,8 +89,8 @@ void write_sarif(std::ostream& out, const ScanResult& result, const ReportOption
   }
   driver["rules"] = rules;
 
-  Json results = Json::array();
-  for (const Finding& finding : result.findings) {
+  // A result of the SARIF log, built on demand while the log is written.
+  const auto result_json = [&](const Finding& finding) {
     Json item;
     item["ruleId"] = finding.rule_id;
     if (const auto found = rule_index.find(finding.rule_id); found != rule_index.end()) item["ruleIndex"] = found->second;
@@ -125,8 +126,8 @@ void write_sarif(std::ostream& out, const ScanResult& result, const ReportOption
     properties["severity"] = to_string(finding.severity);
     if (!finding.identity.empty()) properties["identity"] = finding.identity;
     item["properties"] = properties;
-    results.push_back(item);
-  }
+    return item;
+  };
 
   Json notifications = Json::array();
   for (const Diagnostic& diagnostic : result.diagnostics) {
@@ -149,13 +150,23 @@ void write_sarif(std::ostream& out, const ScanResult& result, const ReportOption
   if (!notifications.empty()) invocation["toolExecutionNotifications"] = notifications;
   run["invocations"] = Json::array({invocation});
   run["columnKind"] = "utf16CodeUnits";
-  run["results"] = results;
+  run["results"] = Json::array();
 
   Json log;
   log["$schema"] = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
   log["version"] = "2.1.0";
   log["runs"] = Json::array({run});
-  out << log.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+  // The results are streamed into the place of the empty array: "results" is the last
+  // key of the only run, and a key is the only place where the text `"results": []`
+  // can occur, because dump() escapes every quote inside strings.
+  const std::string text = log.dump(2, ' ', false, Json::error_handler_t::replace);
+  const std::string placeholder = "\"results\": []";
+  const std::size_t at = text.rfind(placeholder);
+  out.write(text.data(), static_cast<std::streamsize>(at));
+  write_array_member<Json>(out, "results", 3, [&](const auto& emit) {
+    for (const Finding& finding : result.findings) emit(result_json(finding));
+  });
+  out << text.substr(at + placeholder.size()) << "\n";
 }
 
 }  // namespace nhiscan

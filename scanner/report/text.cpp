@@ -28,7 +28,8 @@ const char* severity_color(Severity severity) {
 }
 
 std::string position(const Location& location) {
-  std::string text = location.file;
+  // File names are bytes on Linux: one that is not UTF-8 is shown with U+FFFD.
+  std::string text = sanitize_utf8(location.file);
   if (location.line) text += ":" + std::to_string(location.line);
   if (location.line && location.column) text += ":" + std::to_string(location.column);
   return text;
@@ -87,7 +88,7 @@ void write_text(std::ostream& out, const ScanResult& result, const ReportOptions
 
   for (const Diagnostic& diagnostic : result.diagnostics) {
     if (diagnostic.level == Diagnostic::Level::note) continue;
-    std::string where = diagnostic.file.empty() ? std::string("nhiscan") : diagnostic.file;
+    std::string where = diagnostic.file.empty() ? std::string("nhiscan") : sanitize_utf8(diagnostic.file);
     if (diagnostic.line) where += ":" + std::to_string(diagnostic.line);
     out << style.paint(where, "1") << ": "
         << style.paint(to_string(diagnostic.level), diagnostic.level == Diagnostic::Level::error ? "1;31" : "1;33")
@@ -125,7 +126,7 @@ void write_text(std::ostream& out, const ScanResult& result, const ReportOptions
 void write_inventory_text(std::ostream& out, const ScanResult& result, const ReportOptions& options) {
   const Style style{options.color};
   for (const Identity& identity : result.identities) {
-    out << style.paint(position(identity.location), "1") << ": " << identity.id << " (" << to_string(identity.kind)
+    out << style.paint(position(identity.location), "1") << ": " << sanitize_utf8(identity.id) << " (" << to_string(identity.kind)
         << ", " << identity.platform << (identity.origin == Origin::declared ? "" : std::string(", ") + to_string(identity.origin))
         << ")";
     const auto show = [&](const char* name, const std::optional<MetaValue>& value) {

@@ -24,7 +24,7 @@ version=$("$nhiscan" --version | sed 's/^nhiscan //')
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "package version differs from nhiscan --version ($version)"
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for library in libyaml-cpp libtomlplusplus libboost-filesystem libstdc++6 libc6; do
+for library in libyaml-0 libtomlplusplus libboost-filesystem libstdc++6 libc6; do
   echo "$depends" | grep -q "$library" || fail "Depends lacks $library"
 done
 # Every dependency is a package that is installed here, so the names are real.

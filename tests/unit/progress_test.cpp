@@ -81,6 +81,34 @@ TEST_CASE("progress line ignores stale counts") {
   std::fclose(file);
 }
 
+TEST_CASE("progress line shows stages after the reading and ends the counts") {
+  std::FILE* file = std::tmpfile();
+  REQUIRE(file);
+  ProgressLine progress(file, milliseconds(0), milliseconds(0));
+  progress.update(9, 10);
+  progress.stage("checking 4 identities");
+  CHECK(contents(file) == "\rnhiscan: read 9/10 files\rnhiscan: checking 4 identities");
+  // A count that arrives late is not drawn over the stage.
+  progress.update(10, 10);
+  CHECK(contents(file) == "\rnhiscan: read 9/10 files\rnhiscan: checking 4 identities");
+  progress.stage("ok");
+  CHECK(contents(file) == "\rnhiscan: read 9/10 files\rnhiscan: checking 4 identities\rnhiscan: ok" +
+                              std::string(19, ' '));
+  progress.clear();
+  std::fclose(file);
+}
+
+TEST_CASE("a stage before the delay draws nothing") {
+  std::FILE* file = std::tmpfile();
+  REQUIRE(file);
+  {
+    ProgressLine progress(file, milliseconds(60000), milliseconds(0));
+    progress.stage("checking 1 identity");
+  }
+  CHECK(contents(file).empty());
+  std::fclose(file);
+}
+
 TEST_CASE("progress line without a stream draws nothing") {
   ProgressLine progress(nullptr, milliseconds(0), milliseconds(0));
   progress.update(1, 1);
