@@ -23,7 +23,8 @@ class ProgressLine {
   ProgressLine& operator=(const ProgressLine&) = delete;
 
   void update(std::size_t files_read, std::size_t files_total);
-  /// Show `text` after "nhiscan: " (once the delay has passed); later counts are stale.
+  /// Shows `text` after "nhiscan: " once the delay has passed. Counts reported after
+  /// a stage are not drawn.
   void stage(const std::string& text);
   /// Erase the line if one was drawn. Called by the destructor too.
   void clear();
@@ -36,7 +37,7 @@ class ProgressLine {
   std::chrono::milliseconds interval_;
   std::size_t drawn_width_ = 0;  // characters of the line on screen; 0: nothing drawn
   std::size_t drawn_count_ = 0;  // files read in the line on screen
-  bool staged_ = false;          // a stage was shown or skipped: counts are over
+  bool staged_ = false;          // whether a stage began, after which counts are not drawn
   std::mutex mutex_;
 
   void draw(const std::string& text);  // with mutex_ held

@@ -53,10 +53,9 @@ long_scan="'$nhiscan' scan '$work/big' --root '$work/big' --now 2026-06-01 --fai
 on_terminal "$long_scan"
 [ "$status" -eq 0 ] || fail "long scan exited $status"
 # The line counts the files read, then names the stages after the reading. Which of
-# them appear depends on the machine's speed, but the scan's last seconds are spent
-# checking the identities, so that stage is shown; a count of files never stays on
-# screen short of the total; the line is erased (carriage return, spaces, carriage
-# return) before the report.
+# them appear depends on the machine's speed. Checking 100,000 identities takes over
+# a second here, so that stage must be the last line drawn. The line is erased
+# (carriage return, spaces, carriage return) before the report.
 /usr/bin/python3 - "$work/screen" <<'PYTHON' || { cat -v "$work/screen" | head -c 2000; echo; fail "the progress line misbehaves"; }
 import re
 import sys

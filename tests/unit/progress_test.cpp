@@ -81,7 +81,7 @@ TEST_CASE("progress line ignores stale counts") {
   std::fclose(file);
 }
 
-TEST_CASE("progress line shows stages after the reading and ends the counts") {
+TEST_CASE("progress stage replaces the counts") {
   std::FILE* file = std::tmpfile();
   REQUIRE(file);
   ProgressLine progress(file, milliseconds(0), milliseconds(0));
@@ -98,7 +98,7 @@ TEST_CASE("progress line shows stages after the reading and ends the counts") {
   std::fclose(file);
 }
 
-TEST_CASE("a stage before the delay draws nothing") {
+TEST_CASE("progress stage waits for the delay") {
   std::FILE* file = std::tmpfile();
   REQUIRE(file);
   {
