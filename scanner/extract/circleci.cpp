@@ -166,7 +166,8 @@ class CircleExtractor {
     });
     for (const Job& job : jobs_) {
       for (const Step& step : job.steps) {
-        if (step.orb.empty()) continue;
+        // A step written as a bare name (`- aws/setup`) passes no parameters.
+        if (step.orb.empty() || !doc_.is_mapping(step.node) || doc_.node(step.node).entries.empty()) continue;
         const YamlId parameters = doc_.node(step.node).entries.front().value;
         if (!doc_.is_mapping(parameters)) continue;
         for (const YamlEntry& entry : doc_.node(parameters).entries) {
@@ -245,7 +246,9 @@ class CircleExtractor {
   // `use_oidc` or a key variable, and azure-cli logs in with a service principal's password.
   void read_orb_login(const Step& step, CloudLogins& logins) {
     if (step.orb.empty()) return;
-    const YamlId parameters = doc_.node(step.node).entries.front().value;
+    // A step written as a bare name (`- aws-cli/setup`) passes no parameters.
+    const bool bare = !doc_.is_mapping(step.node) || doc_.node(step.node).entries.empty();
+    const YamlId parameters = bare ? kNoYamlNode : doc_.node(step.node).entries.front().value;
     const auto parameter = [&](std::initializer_list<const char*> names) -> YamlId {
       for (const char* name : names) {
         const YamlId value = doc_.get(parameters, name);

@@ -282,7 +282,7 @@ class PipelineExtractor {
 
   void build_units() {
     for (const Definition& definition : definitions_) {
-      if (kGlobalKeywords.count(definition.name) || definition.name.front() == '.') continue;
+      if (kGlobalKeywords.count(definition.name) || starts_with(definition.name, ".")) continue;
       if (!document(definition.node).is_mapping(definition.node.value)) continue;
       Unit unit;
       unit.definition = &definition;
@@ -299,7 +299,7 @@ class PipelineExtractor {
     std::vector<Unit> others;
     for (const Definition& definition : definitions_) {
       const bool global_variables = definition.name == "variables";
-      const bool candidate = definition.name.front() == '.' || definition.name == "default" ||
+      const bool candidate = starts_with(definition.name, ".") || definition.name == "default" ||
                              definition.name == "before_script" || definition.name == "after_script" ||
                              definition.name == "workflow" || global_variables;
       if (!candidate || (!global_variables && (extended_by_jobs.count(definition.name) || reached_by_jobs(definition)))) {
@@ -331,7 +331,7 @@ class PipelineExtractor {
     unit.context.system = kSystem;
     unit.context.platform = "gitlab";
     unit.context.job = definition.name;
-    unit.context.consumer = path + (unit.job ? ": job " : definition.name.front() == '.' ? ": template " : ": ") + definition.name;
+    unit.context.consumer = path + (unit.job ? ": job " : starts_with(definition.name, ".") ? ": template " : ": ") + definition.name;
     unit.context.consumer_kind = unit.job ? "ci-job" : "ci-template";
     unit.context.location = at(definition.node, definition.node.key);
     unit.context.environment = environment_of(unit.effective);
