@@ -326,6 +326,7 @@ CloudVariable classify_cloud_variable(std::string_view name) {
 std::string find_workload_identity_provider(std::string_view text) {
   static const std::regex kProvider(
       R"(((?://iam\.googleapis\.com/)?projects/[^/\s"']+/locations/global/workloadIdentityPools/[^/\s"']+/providers/[^/\s"']+))");
+  if (!contains(text, "/workloadIdentityPools/")) return {};
   const std::string input(text);
   std::smatch match;
   return std::regex_search(input, match, kProvider) ? match[1].str() : std::string();
@@ -333,6 +334,8 @@ std::string find_workload_identity_provider(std::string_view text) {
 
 std::string find_service_account_email(std::string_view text) {
   static const std::regex kEmail(R"(([A-Za-z0-9$._{}\-]+@[A-Za-z0-9$._{}\-]+\.iam\.gserviceaccount\.com))");
+  // std::regex is slow, and most text has no such address.
+  if (!contains(text, ".iam.gserviceaccount.com")) return {};
   const std::string input(text);
   std::smatch match;
   return std::regex_search(input, match, kEmail) ? match[1].str() : std::string();
@@ -340,6 +343,7 @@ std::string find_service_account_email(std::string_view text) {
 
 std::string find_role_arn(std::string_view text) {
   static const std::regex kArn(R"((arn:aws[a-z\-]*:iam::[0-9$\{\}A-Za-z_]+:role/[A-Za-z0-9+=,.@_/\-$\{\}]+))");
+  if (!contains(text, "arn:aws")) return {};
   const std::string input(text);
   std::smatch match;
   return std::regex_search(input, match, kArn) ? match[1].str() : std::string();
