@@ -22,7 +22,7 @@ struct Baseline;
 
 struct ScanLimits {
   uintmax_t max_file_size = 8u << 20;
-  /// Bytes in one line; a longer line is far more likely generated data than
+  /// Bytes in one line. A longer line is far more likely generated data than
   /// configuration, and every column computed on it costs its length.
   uint32_t max_line_length = 1u << 20;
   YamlLimits yaml;

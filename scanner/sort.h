@@ -23,7 +23,7 @@ void stable_sort_large(std::vector<T>& items, Less less) {
   // temporary, and order[i] = i marks a position as done.
   for (std::size_t start = 0; start < items.size(); ++start) {
     if (order[start] == start) continue;
-    T held = std::move(items[start]);
+    T displaced = std::move(items[start]);
     std::size_t position = start;
     while (order[position] != start) {
       const std::size_t from = order[position];
@@ -31,7 +31,7 @@ void stable_sort_large(std::vector<T>& items, Less less) {
       order[position] = position;
       position = from;
     }
-    items[position] = std::move(held);
+    items[position] = std::move(displaced);
     order[position] = position;
   }
 }

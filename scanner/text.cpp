@@ -158,8 +158,8 @@ std::string stable_hash(std::string_view text) {
   return out;
 }
 
-std::string counted(std::size_t count, std::string_view one, std::string_view many) {
-  return std::to_string(count) + " " + std::string(count == 1 ? one : many);
+std::string counted(std::size_t count, std::string_view singular, std::string_view plural) {
+  return std::to_string(count) + " " + std::string(count == 1 ? singular : plural);
 }
 
 }  // namespace nhiscan

@@ -19,7 +19,7 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 std::string replace_all(std::string text, std::string_view from, std::string_view to);
 
 /// "1 file", "3 files": `count` and the noun that fits it.
-std::string counted(std::size_t count, std::string_view one, std::string_view many);
+std::string counted(std::size_t count, std::string_view singular, std::string_view plural);
 
 /// Glob match with `*` (any run of characters except '/'), `**` (any run, '/'
 /// included) and `?` (one character except '/').

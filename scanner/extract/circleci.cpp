@@ -166,15 +166,21 @@ class CircleExtractor {
     });
     for (const Job& job : jobs_) {
       for (const Step& step : job.steps) {
-        // A step written as a bare name (`- aws/setup`) passes no parameters.
-        if (step.orb.empty() || !doc_.is_mapping(step.node) || doc_.node(step.node).entries.empty()) continue;
-        const YamlId parameters = doc_.node(step.node).entries.front().value;
+        if (step.orb.empty()) continue;
+        const YamlId parameters = orb_parameters(step);
         if (!doc_.is_mapping(parameters)) continue;
         for (const YamlEntry& entry : doc_.node(parameters).entries) {
           if (classify_cloud_variable(replace_all(std::string(doc_.scalar(entry.key)), "-", "_")).static_key) add(entry.value);
         }
       }
     }
+  }
+
+  /// Returns the parameters of an orb step, or kNoYamlNode for a step written as a bare
+  /// name (`- aws-cli/setup`), which passes none.
+  YamlId orb_parameters(const Step& step) const {
+    if (!doc_.is_mapping(step.node) || doc_.node(step.node).entries.empty()) return kNoYamlNode;
+    return doc_.node(step.node).entries.front().value;
   }
 
   CiContext context_for(const Job& job, const Step* step) const {
@@ -246,9 +252,7 @@ class CircleExtractor {
   // `use_oidc` or a key variable, and azure-cli logs in with a service principal's password.
   void read_orb_login(const Step& step, CloudLogins& logins) {
     if (step.orb.empty()) return;
-    // A step written as a bare name (`- aws-cli/setup`) passes no parameters.
-    const bool bare = !doc_.is_mapping(step.node) || doc_.node(step.node).entries.empty();
-    const YamlId parameters = bare ? kNoYamlNode : doc_.node(step.node).entries.front().value;
+    const YamlId parameters = orb_parameters(step);
     const auto parameter = [&](std::initializer_list<const char*> names) -> YamlId {
       for (const char* name : names) {
         const YamlId value = doc_.get(parameters, name);

@@ -94,7 +94,7 @@ void write_markdown(std::ostream& out, const ScanResult& result) {
   if (open.empty()) {
     out << "No open findings.";
   } else {
-    out << "**" << open.size() << (open.size() == 1 ? " open finding" : " open findings") << "**:";
+    out << "**" << counted(open.size(), "open finding", "open findings") << "**:";
     bool first = true;
     for (const Severity severity : {Severity::critical, Severity::high, Severity::medium, Severity::low}) {
       if (!counts[severity]) continue;
@@ -126,7 +126,7 @@ void write_markdown(std::ostream& out, const ScanResult& result) {
   }
   std::size_t errors = 0;
   for (const Diagnostic& diagnostic : result.diagnostics) errors += diagnostic.level == Diagnostic::Level::error;
-  if (errors) out << errors << (errors == 1 ? " file" : " files") << " could not be read; see the full report.\n";
+  if (errors) out << counted(errors, "file", "files") << " could not be read; see the full report.\n";
 }
 
 }  // namespace nhiscan

@@ -99,7 +99,7 @@ void write_text(std::ostream& out, const ScanResult& result, const ReportOptions
   for (const auto& [severity, count] : counts) total += count;
   std::size_t files_read = 0;
   for (const FileSummary& file : result.files) files_read += file.skipped ? 0 : 1;
-  out << "\n" << total << (total == 1 ? " finding" : " findings");
+  out << "\n" << counted(total, "finding", "findings");
   if (total) {
     out << " (";
     bool first = true;
@@ -114,12 +114,11 @@ void write_text(std::ostream& out, const ScanResult& result, const ReportOptions
   if (baselined) out << ", " << baselined << " in baseline";
   std::size_t declared = 0;
   for (const Identity& identity : result.identities) declared += identity.origin == Origin::referenced ? 0 : 1;
-  out << "; " << declared << (declared == 1 ? " identity" : " identities") << " declared, "
-      << (result.identities.size() - declared) << " referenced; " << files_read
-      << (files_read == 1 ? " file" : " files") << " scanned";
+  out << "; " << counted(declared, "identity", "identities") << " declared, "
+      << (result.identities.size() - declared) << " referenced; " << counted(files_read, "file", "files") << " scanned";
   std::size_t errors = 0;
   for (const Diagnostic& diagnostic : result.diagnostics) errors += diagnostic.level == Diagnostic::Level::error;
-  if (errors) out << "; " << errors << (errors == 1 ? " file error" : " file errors");
+  if (errors) out << "; " << counted(errors, "file error", "file errors");
   out << "\n";
 }
 

@@ -13,7 +13,7 @@ using nhiscan::stable_sort_large;
 TEST_CASE("large-record sort matches stable_sort") {
   std::mt19937 random(7);
   for (int size = 0; size < 200; ++size) {
-    // Few distinct keys, so that stability is tested; the text records the input order.
+    // Few distinct keys test stability, and the text records the input order.
     std::vector<std::pair<int, std::string>> items;
     for (int i = 0; i < size; ++i) items.emplace_back(static_cast<int>(random() % 5), std::to_string(i));
     auto expected = items;
