@@ -605,6 +605,11 @@ std::vector<Unit> make_units(const Discovery& discovery, const ScanOptions& opti
   return units;
 }
 
+/// Returns the number of worker threads: --jobs, or else one per core.
+unsigned worker_count(const ScanOptions& options) {
+  return options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+}
+
 /// Return whether `text` has `source = <<`, a heredoc where a module source may be.
 bool has_heredoc_source(std::string_view text) {
   for (std::size_t at = text.find("source"); at != std::string_view::npos; at = text.find("source", at + 1)) {
@@ -631,8 +636,7 @@ std::optional<std::set<std::string>> possible_callees(const std::vector<Unit>& u
   }
   std::vector<std::set<std::string>> found(files.size());
   std::atomic<bool> unknown{false};
-  parallel_for(files.size(), options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency()),
-               [&](std::size_t index) {
+  parallel_for(files.size(), worker_count(options), [&](std::size_t index) {
     const auto& [file, directory] = files[index];
     std::ifstream input(file->absolute, std::ios::binary);
     std::string bytes;
@@ -752,7 +756,7 @@ void run_units(const std::vector<Unit>& units, const ScanOptions& options, const
   std::stable_sort(tasks.begin(), tasks.end(), [](const Task& a, const Task& b) { return a.size > b.size; });
 
   std::atomic<std::size_t> files_read{0};
-  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  unsigned jobs = worker_count(options);
   jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(tasks.size(), 1)));
   parallel_for(tasks.size(), jobs, [&](std::size_t slot) {
     const Task& task = tasks[slot];
@@ -851,7 +855,7 @@ ScanResult run_scan(const ScanOptions& options) {
   DiscoveryOptions discovery_options;
   discovery_options.excludes = options.excludes;
   discovery_options.max_file_size = options.limits.max_file_size;
-  discovery_options.jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  discovery_options.jobs = worker_count(options);
   Discovery discovery = discover(options.paths, options.root, discovery_options);
   result.diagnostics = std::move(discovery.diagnostics);
 
@@ -868,7 +872,7 @@ ScanResult run_scan(const ScanOptions& options) {
   if (options.prefilter) callees = possible_callees(units, options);
   std::vector<UnitResult> unit_results;
   run_units(units, options, scanned, callees, unit_results);
-  const unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned jobs = worker_count(options);
   if (options.stage) options.stage("reading Terraform modules");
   extract_terraform_units(unit_results, jobs, scanned);
 
