@@ -70,7 +70,9 @@ Options:
                          skip files with a line longer than N bytes (default:
                          1048576); other limits are set in .nhiscan.toml [limits]
       --category NAME    SARIF automationDetails category (default: nhiscan)
-      --no-prefilter     parse every YAML document, even kinds that hold no identity
+      --no-prefilter     parse every YAML document, even kinds that cannot declare an
+                         identity, and keep every Terraform module parsed until all
+                         module calls are expanded (slower; the output is the same)
       --no-color         never colour the output (the default when NO_COLOR is set
                          and not empty, or the output is not a terminal)
   -q, --quiet            print nothing when the scan passes
