@@ -133,7 +133,8 @@ int output_indent(std::string_view text, const Action& action, std::size_t colum
 
 /// `{{- template "x" . | quote -}}` -> `{{ include "x" . }}`: trim markers and a final
 /// quote or squote dropped, spaces collapsed, `template` written as `include`, line
-/// breaks joined.
+/// breaks joined. NOTE: helpers are not evaluated, so an account named by
+/// `{{ include "chart.serviceAccountName" . }}` keeps that text as its name.
 std::string canonical_action(std::string_view action) {
   std::string_view inner = action;
   if (starts_with(inner, "{{")) inner.remove_prefix(2);
