@@ -77,6 +77,8 @@ std::vector<Match> macro_matches(std::string_view text) {
     matches.push_back({i, end + 1 - i, std::string(text.substr(i + 2, end - i - 2))});
     i = end;
   }
+  // std::regex is slow, and most lines have no runtime expression.
+  if (!contains(text, "$[")) return matches;
   const std::string line(text);
   for (auto it = std::sregex_iterator(line.begin(), line.end(), kRuntime); it != std::sregex_iterator(); ++it) {
     const std::string name = (*it)[1].matched ? (*it)[1].str() : (*it)[2].str();
