@@ -212,25 +212,56 @@ void add_reach(const YamlDocument& document, YamlId root, Reach& reach, uint32_t
 }
 
 std::vector<std::string> key_path(const YamlDocument& document, YamlId from, YamlId target) {
+  // Depth first, last child first, with one shared path of keys instead of a copy per
+  // node. A frame's `next` counts the children already entered: entries from the last,
+  // then items from the last.
   struct Frame {
     YamlId id;
-    std::vector<std::string> keys;
+    std::size_t next;
+    bool keyed;  // entered through a mapping entry, whose key ends `path`
   };
-  std::vector<Frame> stack{{from, {}}};
-  std::set<YamlId> seen;
-  while (!stack.empty()) {
-    Frame frame = std::move(stack.back());
-    stack.pop_back();
-    if (frame.id == target) return frame.keys;
-    if (!seen.insert(frame.id).second) continue;
-    const YamlNode& node = document.node(frame.id);
-    for (const YamlId item : node.items) stack.push_back({item, frame.keys});
-    for (const YamlEntry& entry : node.entries) {
-      std::vector<std::string> keys = frame.keys;
-      keys.push_back(document.node(entry.key).value);
-      if (entry.key == target) return keys;
-      stack.push_back({entry.value, std::move(keys)});
+  std::vector<std::string> path;
+  std::vector<bool> seen(document.nodes.size(), false);
+  std::vector<Frame> stack;
+  // Returns whether a key of `id` is the target, with that key appended to `path`.
+  // Every key of a mapping is compared before any of its children is entered.
+  const auto enter = [&](YamlId id, bool keyed) {
+    if (seen[id]) {
+      if (keyed) path.pop_back();
+      return false;
     }
+    seen[id] = true;
+    for (const YamlEntry& entry : document.node(id).entries) {
+      if (entry.key != target) continue;
+      path.push_back(document.node(entry.key).value);
+      return true;
+    }
+    stack.push_back({id, 0, keyed});
+    return false;
+  };
+
+  if (from == target || from >= document.nodes.size()) return {};
+  if (enter(from, false)) return path;
+  while (!stack.empty()) {
+    Frame& frame = stack.back();
+    const YamlNode& node = document.node(frame.id);
+    const std::size_t entries = node.entries.size();
+    if (frame.next == entries + node.items.size()) {
+      if (frame.keyed) path.pop_back();
+      stack.pop_back();
+      continue;
+    }
+    const std::size_t child = frame.next++;
+    YamlId id;
+    const bool keyed = child < entries;
+    if (keyed) {
+      const YamlEntry& entry = node.entries[entries - 1 - child];
+      path.push_back(document.node(entry.key).value);
+      id = entry.value;
+    } else {
+      id = node.items[node.items.size() - 1 - (child - entries)];
+    }
+    if (id == target || enter(id, keyed)) return path;
   }
   return {};
 }

@@ -124,6 +124,27 @@ TEST_CASE("key path from a job to a value") {
   CHECK(key_path(doc, value, job).empty());
 }
 
+TEST_CASE("key path through sequences and keys") {
+  const auto parsed = parse("steps:\n  - run: a\n  - with:\n      token: $(T)\n");
+  const YamlDocument& doc = parsed->documents.front();
+  const YamlId with = doc.node(doc.get(doc.root, "steps")).items[1];
+  const YamlId token = doc.path(with, {"with", "token"});
+  CHECK(key_path(doc, doc.root, token) == std::vector<std::string>{"steps", "with", "token"});
+  // A key node as the target: the path ends with that key.
+  const YamlId key = doc.entry(doc.get(with, "with"), "token")->key;
+  CHECK(key_path(doc, doc.root, key) == std::vector<std::string>{"steps", "with", "token"});
+  CHECK(key_path(doc, doc.root, doc.root).empty());
+}
+
+TEST_CASE("key path to a shared anchor") {
+  // The anchored node is shared by both jobs; the search takes the last key first.
+  const auto parsed = parse("first: &env\n  KEY: $(K)\nsecond:\n  env: *env\n");
+  const YamlDocument& doc = parsed->documents.front();
+  const YamlId value = doc.path(doc.root, {"first", "KEY"});
+  CHECK(key_path(doc, doc.root, value) == std::vector<std::string>{"second", "env", "KEY"});
+  CHECK(key_path(doc, doc.get(doc.root, "first"), value) == std::vector<std::string>{"KEY"});
+}
+
 TEST_CASE("literal secrets by format and by name") {
   CHECK(detect_literal_secret("ANY", "AKIAABCDEFGHIJKLMNOP") == "aws-access-key-id");
   CHECK(detect_literal_secret("KEY", "-----BEGIN RSA PRIVATE KEY-----") == "private-key");
