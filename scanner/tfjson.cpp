@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "scanner/hcl.h"
+#include "scanner/regex.h"
 #include "scanner/text.h"
 
 namespace nhiscan {
@@ -202,9 +203,9 @@ class JsonToHcl {
   }
 
   static void string_expression(const std::string& value, HclExpr& expr) {
-    static const std::regex kTraversal(R"(^\$\{\s*([A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_*][A-Za-z0-9_*-]*|\[[^\]]*\])+)\s*\}$)");
-    static const std::regex kInner(R"(\$\{([^}]*)\})");
-    static const std::regex kName(R"([A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_*][A-Za-z0-9_*-]*|\[[^\]]*\])+)");
+    static const std::regex kTraversal(R"(^\$\{\s*([A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_*][A-Za-z0-9_*-]*|\[[^\]]*\])+)\s*\}$)", kRegexSyntax);
+    static const std::regex kInner(R"(\$\{([^}]*)\})", kRegexSyntax);
+    static const std::regex kName(R"([A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_*][A-Za-z0-9_*-]*|\[[^\]]*\])+)", kRegexSyntax);
     std::smatch match;
     if (std::regex_match(value, match, kTraversal)) {
       expr.kind = HclExpr::Kind::reference;

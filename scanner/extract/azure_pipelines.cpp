@@ -4,6 +4,7 @@
 #include <set>
 
 #include "scanner/extract/ci_common.h"
+#include "scanner/regex.h"
 #include "scanner/text.h"
 
 namespace nhiscan {
@@ -252,7 +253,7 @@ class AzureExtractor {
   // task.setvariable in scripts) are no stored secrets. Azure variable names are case
   // insensitive.
   void read_defined_variables() {
-    static const std::regex kSetVariable(R"(task\.setvariable\s+variable=([^;\]\s]+))");
+    static const std::regex kSetVariable(R"(task\.setvariable\s+variable=([^;\]\s]+))", kRegexSyntax);
     doc_.walk([&](YamlId id) {
       const YamlNode& node = doc_.node(id);
       if (node.type == YamlNode::Type::scalar && contains(node.value, "setvariable")) {

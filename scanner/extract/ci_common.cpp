@@ -5,6 +5,7 @@
 #include <regex>
 #include <set>
 
+#include "scanner/regex.h"
 #include "scanner/text.h"
 
 namespace nhiscan {
@@ -66,7 +67,7 @@ std::vector<Match> shell_matches(std::string_view text) {
 // (System.AccessToken, step.outputVariable) and dashes. `$(command args)` in a script is
 // a command substitution and has a space, so it does not match.
 std::vector<Match> macro_matches(std::string_view text) {
-  static const std::regex kRuntime(R"(\$\[\s*variables\s*(?:\.\s*([A-Za-z_][\w.\-]*)|\[\s*'([^']+)'\s*\]))");
+  static const std::regex kRuntime(R"(\$\[\s*variables\s*(?:\.\s*([A-Za-z_][\w.\-]*)|\[\s*'([^']+)'\s*\]))", kRegexSyntax);
   std::vector<Match> matches;
   for (std::size_t i = 0; i + 1 < text.size(); ++i) {
     if (text[i] != '$' || text[i + 1] != '(') continue;
@@ -358,7 +359,7 @@ CloudVariable classify_cloud_variable(std::string_view name) {
 
 std::string find_workload_identity_provider(std::string_view text) {
   static const std::regex kProvider(
-      R"(((?://iam\.googleapis\.com/)?projects/[^/\s"']+/locations/global/workloadIdentityPools/[^/\s"']+/providers/[^/\s"']+))");
+      R"(((?://iam\.googleapis\.com/)?projects/[^/\s"']+/locations/global/workloadIdentityPools/[^/\s"']+/providers/[^/\s"']+))", kRegexSyntax);
   if (!contains(text, "/workloadIdentityPools/")) return {};
   const std::string input(text);
   std::smatch match;
@@ -366,7 +367,7 @@ std::string find_workload_identity_provider(std::string_view text) {
 }
 
 std::string find_service_account_email(std::string_view text) {
-  static const std::regex kEmail(R"(([A-Za-z0-9$._{}\-]+@[A-Za-z0-9$._{}\-]+\.iam\.gserviceaccount\.com))");
+  static const std::regex kEmail(R"(([A-Za-z0-9$._{}\-]+@[A-Za-z0-9$._{}\-]+\.iam\.gserviceaccount\.com))", kRegexSyntax);
   // std::regex is slow, and most text has no such address.
   if (!contains(text, ".iam.gserviceaccount.com")) return {};
   const std::string input(text);
@@ -375,7 +376,7 @@ std::string find_service_account_email(std::string_view text) {
 }
 
 std::string find_role_arn(std::string_view text) {
-  static const std::regex kArn(R"((arn:aws[a-z\-]*:iam::[0-9$\{\}A-Za-z_]+:role/[A-Za-z0-9+=,.@_/\-$\{\}]+))");
+  static const std::regex kArn(R"((arn:aws[a-z\-]*:iam::[0-9$\{\}A-Za-z_]+:role/[A-Za-z0-9+=,.@_/\-$\{\}]+))", kRegexSyntax);
   if (!contains(text, "arn:aws")) return {};
   const std::string input(text);
   std::smatch match;
@@ -383,15 +384,15 @@ std::string find_role_arn(std::string_view text) {
 }
 
 std::vector<ScriptLogin> find_script_logins(std::string_view text) {
-  static const std::regex kGcloudKey(R"(gcloud\s+auth\s+activate-service-account\b)");
-  static const std::regex kGcloudCredConfig(R"(workload-identity-pools\s+create-cred-config\b)");
-  static const std::regex kGcloudAccount(R"(--service-account(?:=|\s+)([^\s"';]+))");
-  static const std::regex kAwsWebIdentity(R"(assume-role-with-web-identity\b)");
-  static const std::regex kAwsRoleArn(R"(--role-arn(?:=|\s+)["']?([^\s"';]+))");
-  static const std::regex kAwsStaticConfigure(R"(aws\s+configure\s+set\s+(?:[\w.]+\.)?aws_secret_access_key\b)");
-  static const std::regex kAzLogin(R"(\baz\s+login\b([^\n]*))");
-  static const std::regex kAzUser(R"((?:-u|--username)(?:=|\s+)["']?([^\s"';]+))");
-  static const std::regex kConnectAz(R"(Connect-AzAccount\b([^\n]*))");
+  static const std::regex kGcloudKey(R"(gcloud\s+auth\s+activate-service-account\b)", kRegexSyntax);
+  static const std::regex kGcloudCredConfig(R"(workload-identity-pools\s+create-cred-config\b)", kRegexSyntax);
+  static const std::regex kGcloudAccount(R"(--service-account(?:=|\s+)([^\s"';]+))", kRegexSyntax);
+  static const std::regex kAwsWebIdentity(R"(assume-role-with-web-identity\b)", kRegexSyntax);
+  static const std::regex kAwsRoleArn(R"(--role-arn(?:=|\s+)["']?([^\s"';]+))", kRegexSyntax);
+  static const std::regex kAwsStaticConfigure(R"(aws\s+configure\s+set\s+(?:[\w.]+\.)?aws_secret_access_key\b)", kRegexSyntax);
+  static const std::regex kAzLogin(R"(\baz\s+login\b([^\n]*))", kRegexSyntax);
+  static const std::regex kAzUser(R"((?:-u|--username)(?:=|\s+)["']?([^\s"';]+))", kRegexSyntax);
+  static const std::regex kConnectAz(R"(Connect-AzAccount\b([^\n]*))", kRegexSyntax);
 
   std::vector<ScriptLogin> logins;
   // Most scalars are no login at all; the regular expressions run only on candidates.
@@ -467,12 +468,12 @@ std::vector<ScriptLogin> find_script_logins(std::string_view text) {
 }
 
 std::string detect_literal_secret(std::string_view name, std::string_view value) {
-  static const std::regex kAwsKeyId(R"(\b(?:AKIA|ASIA)[0-9A-Z]{16}\b)");
-  static const std::regex kPrivateKey(R"(-----BEGIN [A-Z ]*PRIVATE KEY-----)");
-  static const std::regex kGithubToken(R"(\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b)");
-  static const std::regex kGitlabToken(R"(\bglpat-[A-Za-z0-9_\-]{20,}\b)");
-  static const std::regex kSlackToken(R"(\bxox[abprs]-[A-Za-z0-9\-]{10,})");
-  static const std::regex kGoogleApiKey(R"(\bAIza[0-9A-Za-z_\-]{35}\b)");
+  static const std::regex kAwsKeyId(R"(\b(?:AKIA|ASIA)[0-9A-Z]{16}\b)", kRegexSyntax);
+  static const std::regex kPrivateKey(R"(-----BEGIN [A-Z ]*PRIVATE KEY-----)", kRegexSyntax);
+  static const std::regex kGithubToken(R"(\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b)", kRegexSyntax);
+  static const std::regex kGitlabToken(R"(\bglpat-[A-Za-z0-9_\-]{20,}\b)", kRegexSyntax);
+  static const std::regex kSlackToken(R"(\bxox[abprs]-[A-Za-z0-9\-]{10,})", kRegexSyntax);
+  static const std::regex kGoogleApiKey(R"(\bAIza[0-9A-Za-z_\-]{35}\b)", kRegexSyntax);
 
   const std::string text(trim(value));
   if (text.empty()) return {};

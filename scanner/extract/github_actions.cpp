@@ -8,6 +8,7 @@
 
 #include "scanner/extract/secrets.h"
 #include "scanner/extract/ci_common.h"
+#include "scanner/regex.h"
 #include "scanner/text.h"
 
 namespace nhiscan {
@@ -71,7 +72,7 @@ InputClass classify_input(const std::string& uses, const std::string& field) {
 
 /// Names of the secrets an expression reads (`secrets.A || secrets.B` gives both).
 std::vector<std::string> secret_names(std::string_view value) {
-  static const std::regex kName(R"(secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['"]([^'"]+)['"]\s*\]))");
+  static const std::regex kName(R"(secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['"]([^'"]+)['"]\s*\]))", kRegexSyntax);
   std::vector<std::string> names;
   const std::string text(value);
   for (auto it = std::sregex_iterator(text.begin(), text.end(), kName); it != std::sregex_iterator(); ++it) {
@@ -243,10 +244,10 @@ class WorkflowExtractor {
   // comments do not count; inside `run: |` they do (GitHub evaluates them there).
   std::vector<SecretUse> find_secret_uses() {
     // `secrets` must start a name: "steps.check-secrets.outputs" is not a secret.
-    static const std::regex kSecret(R"((^|[^A-Za-z0-9_.\-])secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['"]([^'"]+)['"]\s*\]))");
-    static const std::regex kAllSecrets(R"((?:toJSON|toJson|tojson)\s*\(\s*secrets\s*\))");
-    static const std::regex kGithubToken(R"(github\.token\b)");
-    static const std::regex kInput(R"(inputs\s*\.\s*([A-Za-z_][A-Za-z0-9_-]*))");
+    static const std::regex kSecret(R"((^|[^A-Za-z0-9_.\-])secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['"]([^'"]+)['"]\s*\]))", kRegexSyntax);
+    static const std::regex kAllSecrets(R"((?:toJSON|toJson|tojson)\s*\(\s*secrets\s*\))", kRegexSyntax);
+    static const std::regex kGithubToken(R"(github\.token\b)", kRegexSyntax);
+    static const std::regex kInput(R"(inputs\s*\.\s*([A-Za-z_][A-Za-z0-9_-]*))", kRegexSyntax);
     std::vector<SecretUse> uses;
     std::map<uint32_t, uint32_t> comment_columns;
     for (const Comment& comment : file_.comments->comments()) comment_columns[comment.line] = comment.column;

@@ -9,6 +9,7 @@
 #include "scanner/extract/terraform.h"
 #include "scanner/extract/terraform_credentials.h"
 #include "scanner/metadata.h"
+#include "scanner/regex.h"
 #include "scanner/text.h"
 
 namespace nhiscan {
@@ -309,7 +310,7 @@ class AzureExtractor {
 
   /// "system:serviceaccount:NS:NAME" -> the Kubernetes ServiceAccount id, else empty.
   static std::string kubernetes_subject(const std::string& subject) {
-    static const std::regex kSubject(R"(^system:serviceaccount:([^:]+):([^:]+)$)");
+    static const std::regex kSubject(R"(^system:serviceaccount:([^:]+):([^:]+)$)", kRegexSyntax);
     std::smatch match;
     if (!std::regex_match(subject, match, kSubject)) return {};
     return kubernetes_service_account_id(match[1].str(), match[2].str());

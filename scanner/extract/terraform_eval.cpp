@@ -9,6 +9,7 @@
 #include <set>
 
 #include "scanner/extract/terraform.h"
+#include "scanner/regex.h"
 #include "scanner/text.h"
 
 namespace nhiscan {
@@ -264,7 +265,7 @@ TfValue TerraformContext::reference(const std::string& path, const TfBindings* b
 TfValue TerraformContext::template_value(const HclExpr& expr, const TfBindings* bindings, int depth) const {
   if (expr.has_directive) return unknown_value(expr.text);
   // Interpolations of plain traversals are substituted; anything else is unknown.
-  static const std::regex kInterpolation(R"(\$\{~?\s*([A-Za-z_][A-Za-z0-9_\-]*(?:\.[A-Za-z_][A-Za-z0-9_\-]*|\[[0-9]+\]|\["[^"\]]*"\])*)\s*~?\})");
+  static const std::regex kInterpolation(R"(\$\{~?\s*([A-Za-z_][A-Za-z0-9_\-]*(?:\.[A-Za-z_][A-Za-z0-9_\-]*|\[[0-9]+\]|\["[^"\]]*"\])*)\s*~?\})", kRegexSyntax);
   std::string out;
   const std::string& text = expr.text;
   std::size_t position = 0;
@@ -288,7 +289,7 @@ TfValue TerraformContext::template_value(const HclExpr& expr, const TfBindings* 
 }
 
 std::string TerraformContext::partial_text(const HclExpr& expr, const TfBindings* bindings) const {
-  static const std::regex kInterpolation(R"(\$\{~?\s*([A-Za-z_][A-Za-z0-9_\-]*(?:\.[A-Za-z_][A-Za-z0-9_\-]*|\[[0-9]+\]|\["[^"\]]*"\])*)\s*~?\})");
+  static const std::regex kInterpolation(R"(\$\{~?\s*([A-Za-z_][A-Za-z0-9_\-]*(?:\.[A-Za-z_][A-Za-z0-9_\-]*|\[[0-9]+\]|\["[^"\]]*"\])*)\s*~?\})", kRegexSyntax);
   std::string out;
   const std::string& text = expr.text;
   std::size_t position = 0;

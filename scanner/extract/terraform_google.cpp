@@ -5,6 +5,7 @@
 
 #include "scanner/extract/terraform.h"
 #include "scanner/extract/terraform_credentials.h"
+#include "scanner/regex.h"
 #include "scanner/text.h"
 
 namespace nhiscan {
@@ -138,7 +139,7 @@ class GoogleExtractor {
     }
     if (!starts_with(member, "serviceAccount:")) return target;
     const std::string email = member.substr(std::string("serviceAccount:").size());
-    static const std::regex kWorkload(R"(^(.+)\.svc\.id\.goog\[([^/\]]+)/([^\]]+)\]$)");
+    static const std::regex kWorkload(R"(^(.+)\.svc\.id\.goog\[([^/\]]+)/([^\]]+)\]$)", kRegexSyntax);
     std::smatch match;
     if (std::regex_match(email, match, kWorkload)) {
       target.kubernetes_namespace = match[2].str();
